@@ -1,0 +1,156 @@
+#include "server/api/call.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/message.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
+#include "server/api/authenticator.h"
+#include "server/api/status_mapping.h"
+#include "server/api/structured_log.h"
+#include "server/domain/error.h"
+#include "storage/idempotency_store.h"
+#include "storage/session_pool.h"
+
+namespace lifecycle::api {
+namespace {
+
+constexpr std::chrono::milliseconds kMaxStatementTimeout{5000};
+
+// SHA-256 of the deterministic encoding: equal requests give equal digests.
+std::string RequestDigest(const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  std::string digest(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
+}
+
+std::string AuthorizationHeader(const grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
+std::string_view CodeName(grpc::StatusCode code) {
+  static constexpr std::string_view kNames[] = {
+      "OK",           "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS", "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",    "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  const auto index = static_cast<std::size_t>(code);
+  return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
+}
+
+void LogCall(std::string_view method, const grpc::Status& status,
+             std::chrono::steady_clock::duration latency, const std::string& tenant,
+             const std::string& request_id, const std::string& internal_detail) {
+  const double millis = std::chrono::duration<double, std::milli>(latency).count();
+  char latency_text[32];
+  std::snprintf(latency_text, sizeof latency_text, "%.3f", millis);
+  const auto level = status.error_code() == grpc::StatusCode::INTERNAL ? spdlog::level::err
+                                                                       : spdlog::level::info;
+  LogEvent(level, "rpc",
+           {{"method", std::string(method)},
+            {"code", std::string(CodeName(status.error_code()))},
+            {"latency_ms", latency_text},
+            {"tenant", tenant},
+            {"request_id", request_id},
+            {"error", internal_detail}});
+}
+
+}  // namespace
+
+std::chrono::milliseconds CallScope::TimeLeft() const {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline_ - std::chrono::system_clock::now());
+  if (left <= std::chrono::milliseconds{0}) {
+    throw domain::Error::DeadlineExceeded("deadline exceeded before the database call");
+  }
+  return std::min(left, kMaxStatementTimeout);
+}
+
+storage::TxOptions CallScope::Tx() const { return storage::TxOptions{.timeout = TimeLeft()}; }
+
+storage::TxOptions CallScope::SingleRead() const {
+  return storage::TxOptions{.timeout = TimeLeft(), .single_read = true};
+}
+
+void CallScope::Idempotent(const google::protobuf::Message& request,
+                           const std::string& request_id, google::protobuf::Message* response,
+                           const std::function<void(storage::Transaction&)>& mutate,
+                           const std::function<void(google::protobuf::Message&)>& redact) {
+  set_request_id(request_id);
+  const storage::IdempotencyKey key{principal_.tenant_id, request_id, std::string(method_),
+                                    RequestDigest(request)};
+  session_.Run(Tx(), [&](storage::Transaction& tx) {
+    storage::IdempotencyStore records(tx);
+    if (auto stored = records.Claim(key)) {
+      response->ParseFromString(*stored);
+      return;
+    }
+    mutate(tx);
+    if (redact) {
+      std::unique_ptr<google::protobuf::Message> kept(response->New());
+      kept->CopyFrom(*response);
+      redact(*kept);
+      records.Complete(key, kept->SerializeAsString());
+    } else {
+      records.Complete(key, response->SerializeAsString());
+    }
+  });
+}
+
+grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context,
+                                            const RpcInfo& rpc,
+                                            std::function<void(CallScope&)> handler) {
+  auto* reactor = context->DefaultReactor();
+  const auto started = std::chrono::steady_clock::now();
+  auto run = [this, context, reactor, rpc, started,
+              handler = std::move(handler)](storage::Session& session) {
+    domain::Principal principal;
+    std::optional<CallScope> scope;
+    std::string internal_detail;
+    grpc::Status status;
+    try {
+      principal = authenticator_.Authenticate(AuthorizationHeader(*context), session);
+      if (!domain::Allows(principal.role, rpc.permission)) {
+        throw domain::Error::PermissionDenied("role '" +
+                                              std::string(domain::RoleName(principal.role)) +
+                                              "' may not call " + std::string(rpc.method));
+      }
+      scope.emplace(principal, session, context->deadline(), rpc.method);
+      handler(*scope);
+    } catch (const domain::Error& error) {
+      status = ToGrpcStatus(error);
+      if (error.code() == domain::ErrorCode::kInternal) internal_detail = error.message();
+    } catch (const std::exception& error) {
+      status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+      internal_detail = error.what();
+    }
+    const std::string request_id = scope ? scope->request_id() : std::string();
+    LogCall(rpc.method, status, std::chrono::steady_clock::now() - started,
+            principal.tenant_id, request_id, internal_detail);
+    reactor->Finish(status);
+  };
+  if (!pool_.TrySubmit(std::move(run))) {
+    const grpc::Status busy(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            "server busy: too many calls in flight; retry with backoff");
+    LogCall(rpc.method, busy, std::chrono::steady_clock::now() - started, "", "", "");
+    reactor->Finish(busy);
+  }
+  return reactor;
+}
+
+}  // namespace lifecycle::api

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "server/domain/role.h"
+#include "storage/session.h"
+
+namespace google::protobuf {
+class Message;
+}
+
+namespace lifecycle::storage {
+class SessionPool;
+}
+
+namespace lifecycle::api {
+
+class Authenticator;
+
+// What the pipeline needs to know about an RPC before running it.
+struct RpcInfo {
+  std::string_view method;  // "/lifecycle.v1.CustomerService/GetCustomer"
+  domain::Permission permission;
+};
+
+// Everything a handler may use while it runs on a pool worker.
+class CallScope {
+ public:
+  CallScope(const domain::Principal& principal, storage::Session& session,
+            std::chrono::system_clock::time_point deadline, std::string_view method)
+      : principal_(principal), session_(session), deadline_(deadline), method_(method) {}
+
+  const domain::Principal& principal() const { return principal_; }
+  const std::string& tenant_id() const { return principal_.tenant_id; }
+  storage::Session& session() { return session_; }
+
+  // Transaction options bounded by the client's deadline.
+  storage::TxOptions Tx() const;
+  storage::TxOptions SingleRead() const;
+
+  // Runs `mutate` (which fills *response) at most once per request id, in
+  // one transaction with its idempotency record. A retry with the same id
+  // and request gets the stored response; a different request under the
+  // same id is INVALID_ARGUMENT. `redact`, when given, strips what must not
+  // be stored (a secret) from the copy kept for retries.
+  void Idempotent(const google::protobuf::Message& request, const std::string& request_id,
+                  google::protobuf::Message* response,
+                  const std::function<void(storage::Transaction&)>& mutate,
+                  const std::function<void(google::protobuf::Message&)>& redact = nullptr);
+
+  void set_request_id(std::string_view request_id) { request_id_ = request_id; }
+  const std::string& request_id() const { return request_id_; }
+
+ private:
+  std::chrono::milliseconds TimeLeft() const;
+
+  const domain::Principal& principal_;
+  storage::Session& session_;
+  std::chrono::system_clock::time_point deadline_;
+  std::string_view method_;
+  std::string request_id_;
+};
+
+// The choke point every unary RPC goes through: it queues the call on the
+// session pool (RESOURCE_EXHAUSTED when full), authenticates, checks the
+// role, runs the handler, turns any error into a status with details, logs
+// one line (method, code, latency, tenant, request id) and finishes the
+// reactor. Handlers throw domain::Error for anything that is not OK.
+class CallRunner {
+ public:
+  CallRunner(storage::SessionPool& pool, Authenticator& authenticator)
+      : pool_(pool), authenticator_(authenticator) {}
+
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const RpcInfo& rpc,
+                                  std::function<void(CallScope&)> handler);
+
+ private:
+  storage::SessionPool& pool_;
+  Authenticator& authenticator_;
+};
+
+}  // namespace lifecycle::api

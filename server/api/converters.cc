@@ -1,0 +1,63 @@
+#include "server/api/converters.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+namespace lifecycle::api {
+
+using google::protobuf::util::TimeUtil;
+
+google::protobuf::Timestamp ToProto(domain::Timestamp time) {
+  return TimeUtil::MicrosecondsToTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count());
+}
+
+domain::Timestamp FromProto(const google::protobuf::Timestamp& time) {
+  return domain::Timestamp{std::chrono::duration_cast<domain::Timestamp::duration>(
+      std::chrono::microseconds{TimeUtil::TimestampToMicroseconds(time)})};
+}
+
+bool IsValidTimestamp(const google::protobuf::Timestamp& time) {
+  return time.seconds() >= TimeUtil::kTimestampMinSeconds &&
+         time.seconds() <= TimeUtil::kTimestampMaxSeconds && time.nanos() >= 0 &&
+         time.nanos() <= 999'999'999;
+}
+
+v1::Stage ToProto(domain::Stage stage) { return static_cast<v1::Stage>(stage); }
+v1::Role ToProto(domain::Role role) { return static_cast<v1::Role>(role); }
+
+v1::Customer ToProto(const domain::Customer& customer) {
+  v1::Customer out;
+  out.set_customer_id(customer.customer_id);
+  // Stored JSONB always parses; a failure would leave attributes empty.
+  (void)google::protobuf::util::JsonStringToMessage(customer.attributes_json,
+                                                    out.mutable_attributes());
+  out.set_stage(ToProto(customer.stage));
+  out.set_segment_id(customer.segment_id);
+  out.set_version(customer.version);
+  *out.mutable_create_time() = ToProto(customer.create_time);
+  *out.mutable_update_time() = ToProto(customer.update_time);
+  *out.mutable_stage_enter_time() = ToProto(customer.stage_enter_time);
+  return out;
+}
+
+v1::Tenant ToProto(const domain::Tenant& tenant) {
+  v1::Tenant out;
+  out.set_tenant_id(tenant.tenant_id);
+  out.set_name(tenant.name);
+  *out.mutable_create_time() = ToProto(tenant.create_time);
+  return out;
+}
+
+v1::ApiKey ToProto(const domain::ApiKey& key) {
+  v1::ApiKey out;
+  out.set_key_id(key.key_id);
+  out.set_display_name(key.display_name);
+  out.set_role(ToProto(key.role));
+  *out.mutable_create_time() = ToProto(key.create_time);
+  if (key.expire_time) *out.mutable_expire_time() = ToProto(*key.expire_time);
+  if (key.revoke_time) *out.mutable_revoke_time() = ToProto(*key.revoke_time);
+  return out;
+}
+
+}  // namespace lifecycle::api

@@ -1,0 +1,30 @@
+#pragma once
+
+// Domain <-> wire conversions for values shared by several services.
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <string>
+
+#include "lifecycle/v1/admin.pb.h"
+#include "lifecycle/v1/customer.pb.h"
+#include "server/domain/customer.h"
+#include "server/domain/tenant.h"
+
+namespace lifecycle::api {
+
+google::protobuf::Timestamp ToProto(domain::Timestamp time);
+domain::Timestamp FromProto(const google::protobuf::Timestamp& time);
+// Within 0001-01-01..9999-12-31 with nanos in range, as the type requires.
+bool IsValidTimestamp(const google::protobuf::Timestamp& time);
+
+v1::Stage ToProto(domain::Stage stage);
+v1::Role ToProto(domain::Role role);
+
+// attributes_json is stored JSONB text, always an object.
+v1::Customer ToProto(const domain::Customer& customer);
+v1::Tenant ToProto(const domain::Tenant& tenant);
+v1::ApiKey ToProto(const domain::ApiKey& key);
+
+}  // namespace lifecycle::api

@@ -1,0 +1,80 @@
+#include "server/api/request_checks.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cmath>
+
+#include "server/domain/identifiers.h"
+
+namespace lifecycle::api {
+namespace {
+
+using google::protobuf::Value;
+
+// Why a value cannot be stored as JSON, or empty.
+std::string CheckJsonValue(const Value& value, int depth) {
+  if (depth > kMaxAttributesDepth) {
+    return "nests deeper than " + std::to_string(kMaxAttributesDepth) + " levels";
+  }
+  switch (value.kind_case()) {
+    case Value::kNumberValue:
+      return std::isfinite(value.number_value()) ? "" : "holds a number JSON cannot represent";
+    case Value::kStructValue:
+      for (const auto& [key, child] : value.struct_value().fields()) {
+        if (auto why = CheckJsonValue(child, depth + 1); !why.empty()) return why;
+      }
+      return "";
+    case Value::kListValue:
+      for (const auto& child : value.list_value().values()) {
+        if (auto why = CheckJsonValue(child, depth + 1); !why.empty()) return why;
+      }
+      return "";
+    case Value::KIND_NOT_SET:
+      return "holds a value with no kind set";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+void CheckId(domain::Violations& violations, std::string_view field, std::string_view value) {
+  if (auto why = domain::CheckId(value)) violations.Add(std::string(field), *why);
+}
+
+void CheckRequestId(domain::Violations& violations, std::string_view value) {
+  CheckId(violations, "request_id", value);
+}
+
+int CheckPageSize(domain::Violations& violations, int page_size) {
+  if (page_size == 0) return kDefaultPageSize;
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    violations.Add("page_size", "must be between 1 and " + std::to_string(kMaxPageSize) +
+                                    " (0 means " + std::to_string(kDefaultPageSize) + ")");
+    return kDefaultPageSize;
+  }
+  return page_size;
+}
+
+std::string CheckAttributes(domain::Violations& violations, std::string_view field,
+                            const google::protobuf::Struct& attributes) {
+  for (const auto& [key, value] : attributes.fields()) {
+    if (auto why = CheckJsonValue(value, 1); !why.empty()) {
+      violations.Add(std::string(field) + "." + key, why);
+      return "{}";
+    }
+  }
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(attributes, &json).ok()) {
+    violations.Add(std::string(field), "cannot be represented as JSON");
+    return "{}";
+  }
+  if (json.size() > kMaxAttributesBytes) {
+    violations.Add(std::string(field), "must be at most " +
+                                           std::to_string(kMaxAttributesBytes / 1024) +
+                                           " KiB as JSON");
+  }
+  return json;
+}
+
+}  // namespace lifecycle::api

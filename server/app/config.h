@@ -1,0 +1,36 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace lifecycle::app {
+
+enum class Command { kServe, kMigrate, kCreateTenant };
+
+// Every setting, from flags or LIFECYCLE_* environment variables.
+struct Config {
+  Command command = Command::kServe;
+  std::string listen = "localhost:50051";
+  std::string dsn;
+  int pool_size = 8;
+  int queue_capacity = 1024;
+  std::string log_level = "info";
+  std::string log_format = "text";
+  bool migrate_on_start = true;
+  std::chrono::seconds shutdown_grace{10};
+  std::chrono::milliseconds auth_cache_ttl{5000};
+  std::chrono::milliseconds health_interval{1000};
+  std::chrono::milliseconds statement_timeout{5000};
+  std::string port_file;
+  std::string tenant_name;  // admin create-tenant
+};
+
+// Parses argv. Returns an exit code when the process should stop right away
+// (--help, a usage error), after printing what CLI11 says.
+struct ParseResult {
+  Config config;
+  int exit_code = -1;  // -1: carry on
+};
+ParseResult ParseCommandLine(int argc, char** argv);
+
+}  // namespace lifecycle::app

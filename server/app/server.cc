@@ -1,0 +1,65 @@
+#include "server/app/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <stdexcept>
+
+#include "server/api/structured_log.h"
+
+namespace lifecycle::app {
+namespace {
+
+storage::SessionOptions SessionOptionsFrom(const Config& config) {
+  return storage::SessionOptions{.dsn = config.dsn,
+                                 .default_statement_timeout = config.statement_timeout};
+}
+
+}  // namespace
+
+Server::Server(const Config& config)
+    : config_(config),
+      pool_(storage::SessionPoolOptions{
+          .session = SessionOptionsFrom(config),
+          .size = config.pool_size,
+          .queue_capacity = static_cast<std::size_t>(config.queue_capacity)}),
+      authenticator_(config.auth_cache_ttl),
+      calls_(pool_, authenticator_),
+      customer_service_(calls_),
+      admin_service_(calls_) {}
+
+Server::~Server() { Shutdown(); }
+
+int Server::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&customer_service_);
+  builder.RegisterService(&admin_service_);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) {
+    throw std::runtime_error("cannot listen on " + config_.listen);
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(false);  // until the first database check passes
+  health_ = std::make_unique<HealthMonitor>(
+      SessionOptionsFrom(config_), config_.health_interval,
+      [health](bool serving) { health->SetServingStatus(serving); });
+  return port;
+}
+
+void Server::Shutdown() {
+  if (!server_) return;
+  api::LogEvent(spdlog::level::info, "shutdown",
+                {{"grace_seconds", std::to_string(config_.shutdown_grace.count())}});
+  health_->Stop();
+  server_->GetHealthCheckService()->Shutdown();
+  // The pool keeps running meanwhile: queued calls still finish their reactors.
+  server_->Shutdown(std::chrono::system_clock::now() + config_.shutdown_grace);
+  pool_.Shutdown();
+  server_.reset();
+}
+
+}  // namespace lifecycle::app

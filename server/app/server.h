@@ -1,0 +1,41 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "server/api/admin_service.h"
+#include "server/api/authenticator.h"
+#include "server/api/call.h"
+#include "server/api/customer_service.h"
+#include "server/app/config.h"
+#include "server/app/health_monitor.h"
+#include "storage/session_pool.h"
+
+namespace lifecycle::app {
+
+// The assembled service: session pool, call pipeline, gRPC services,
+// health and reflection. Start() binds and serves; Shutdown() drains.
+class Server {
+ public:
+  explicit Server(const Config& config);
+  ~Server();
+
+  // Binds the listen address; returns the port actually bound.
+  int Start();
+  // Stops accepting, lets in-flight calls finish within the grace period,
+  // then closes the pool.
+  void Shutdown();
+
+ private:
+  const Config config_;
+  storage::SessionPool pool_;
+  api::Authenticator authenticator_;
+  api::CallRunner calls_;
+  api::CustomerService customer_service_;
+  api::AdminService admin_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HealthMonitor> health_;
+};
+
+}  // namespace lifecycle::app

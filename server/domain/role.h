@@ -1,0 +1,33 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lifecycle::domain {
+
+// What an API key may do. Values match lifecycle.v1.Role.
+enum class Role { kAdmin = 1, kService = 2, kSupport = 3, kReadonly = 4 };
+
+// The actions RPCs are checked against. Each RPC names one.
+enum class Permission {
+  kReadCustomers,
+  kWriteCustomers,    // create/update customers, transitions, signals
+  kSupportActions,    // follow-ups, checklist steps, guard overrides
+  kManageTenant,      // keys, segments, templates, policies
+};
+
+bool Allows(Role role, Permission permission);
+
+std::string_view RoleName(Role role);  // "admin", "service", ...
+std::optional<Role> RoleFromName(std::string_view name);
+std::optional<Role> RoleFromNumber(int number);
+
+// Who is calling: resolved from the bearer key, never from the request.
+struct Principal {
+  std::string tenant_id;
+  std::string key_id;
+  Role role = Role::kReadonly;
+};
+
+}  // namespace lifecycle::domain

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <exception>
+
+#include "server/domain/error.h"
+
+namespace lifecycle::storage {
+
+// The one place where database failures become domain errors:
+// unique violation -> ALREADY_EXISTS, check/data errors -> INVALID_ARGUMENT,
+// foreign key -> FAILED_PRECONDITION, serialization failure/deadlock ->
+// ABORTED (after Session's retries), statement timeout -> DEADLINE_EXCEEDED,
+// lost connection -> UNAVAILABLE, anything else -> INTERNAL.
+// A domain::Error passes through unchanged.
+domain::Error MapDatabaseError(const std::exception& error);
+
+}  // namespace lifecycle::storage

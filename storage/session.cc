@@ -1,0 +1,112 @@
+#include "storage/session.h"
+
+#include <algorithm>
+#include <pqxx/pqxx>
+#include <unordered_set>
+
+#include "server/domain/error.h"
+#include "storage/database_error.h"
+#include "storage/transaction.h"
+
+namespace lifecycle::storage {
+
+using Clock = std::chrono::steady_clock;
+
+struct Session::Impl {
+  SessionOptions options;
+  std::unique_ptr<pqxx::connection> connection;
+  std::unordered_set<std::string> prepared;
+  Clock::time_point next_connect_attempt{};
+  std::chrono::milliseconds backoff{0};
+
+  pqxx::connection& Connect() {
+    if (connection && connection->is_open()) return *connection;
+    Drop();
+    if (Clock::now() < next_connect_attempt) {
+      throw domain::Error::Unavailable("database unavailable (reconnecting)");
+    }
+    try {
+      connection = std::make_unique<pqxx::connection>(options.dsn);
+      pqxx::nontransaction setup(*connection);
+      setup.exec("SET statement_timeout = " +
+                 std::to_string(options.default_statement_timeout.count()) +
+                 "; SET application_name = 'lifecycled'");
+      backoff = std::chrono::milliseconds{0};
+      return *connection;
+    } catch (const std::exception& e) {
+      Drop();
+      backoff = std::clamp(backoff * 2, options.min_reconnect_backoff,
+                           options.max_reconnect_backoff);
+      next_connect_attempt = Clock::now() + backoff;
+      throw MapDatabaseError(e);
+    }
+  }
+
+  void Drop() {
+    connection.reset();
+    prepared.clear();
+  }
+
+  template <class Tx>
+  void RunOnce(const TxOptions& tx_options, const std::function<void(Transaction&)>& body) {
+    Tx tx(Connect());
+    // Session default is already set; only a sooner deadline needs a round trip.
+    if (tx_options.timeout < options.default_statement_timeout && !tx_options.single_read) {
+      tx.exec("SET LOCAL statement_timeout = " +
+              std::to_string(std::max<long long>(1, tx_options.timeout.count())));
+    }
+    Transaction sql(tx, prepared);
+    body(sql);
+    tx.commit();
+  }
+};
+
+Session::Session(SessionOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
+
+Session::~Session() = default;
+
+void Session::RunErased(const TxOptions& options,
+                        const std::function<void(Transaction&)>& body) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (options.single_read) {
+        impl_->RunOnce<pqxx::nontransaction>(options, body);
+      } else {
+        impl_->RunOnce<pqxx::work>(options, body);
+      }
+      return;
+    } catch (const domain::Error&) {
+      throw;
+    } catch (const pqxx::transaction_rollback& e) {
+      if (attempt >= options.max_attempts) throw MapDatabaseError(e);
+    } catch (const pqxx::broken_connection& e) {
+      impl_->Drop();
+      throw MapDatabaseError(e);
+    } catch (const std::exception& e) {
+      // A statement may have failed because the server went away mid-call;
+      // libpq reports that as an SQL error, so check the connection itself.
+      if (impl_->connection && !impl_->connection->is_open()) {
+        impl_->Drop();
+        throw domain::Error::Unavailable("database unavailable");
+      }
+      throw MapDatabaseError(e);
+    }
+  }
+}
+
+bool Session::IsReady(int schema_version) {
+  try {
+    return Run(TxOptions{.timeout = std::chrono::milliseconds{1000}, .single_read = true},
+               [&](Transaction& tx) {
+                 auto row = tx.raw().exec1(
+                     "SELECT coalesce(max(version), 0) FROM schema_migrations");
+                 return row[0].as<int>() >= schema_version;
+               });
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace lifecycle::storage
