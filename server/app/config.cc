@@ -51,14 +51,14 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   app.add_option("--port-file", c.port_file, "Write the bound port here once serving")
       ->envname("LIFECYCLE_PORT_FILE");
 
+  // Subcommands inherit this: `lifecycled migrate --dsn ...` reaches --dsn.
+  app.fallthrough();
   auto* migrate = app.add_subcommand("migrate", "Apply pending migrations and exit");
   auto* admin = app.add_subcommand("admin", "Operator tasks");
   admin->require_subcommand(1);
   auto* create_tenant =
       admin->add_subcommand("create-tenant", "Create a tenant and print its first admin key");
   create_tenant->add_option("--name", c.tenant_name, "Tenant name")->required();
-  app.fallthrough();
-  admin->fallthrough();
 
   try {
     app.parse(argc, argv);

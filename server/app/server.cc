@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "grpc/health/v1/health.pb.h"
+
 #include "server/api/structured_log.h"
 
 namespace lifecycle::app {
@@ -31,6 +33,9 @@ Server::Server(const Config& config)
 Server::~Server() { Shutdown(); }
 
 int Server::Start() {
+  // Touching the descriptor links grpc/health/v1/health.proto into the
+  // binary, so reflection can describe the built-in health service.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -1,0 +1,99 @@
+#include "tests/support/grpc_test_client.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace lifecycle::testing {
+namespace {
+
+google::rpc::Status Details(const grpc::Status& status) {
+  google::rpc::Status details;
+  details.ParseFromString(status.error_details());
+  return details;
+}
+
+}  // namespace
+
+TestClient::TestClient(const std::string& address, std::string api_key)
+    : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+      api_key_(std::move(api_key)),
+      customers_(v1::CustomerService::NewStub(channel_)),
+      admin_(v1::AdminService::NewStub(channel_)),
+      health_(grpc::health::v1::Health::NewStub(channel_)) {}
+
+std::unique_ptr<grpc::ClientContext> TestClient::Context() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!api_key_.empty()) context->AddMetadata("authorization", "Bearer " + api_key_);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return context;
+}
+
+v1::Customer TestClient::CreateCustomer(const std::string& customer_id,
+                                        const std::string& attributes_json) {
+  v1::CreateCustomerRequest request;
+  request.mutable_customer()->set_customer_id(customer_id);
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  attributes_json, request.mutable_customer()->mutable_attributes())
+                  .ok());
+  request.set_request_id(NewRequestId());
+  v1::CreateCustomerResponse response;
+  const grpc::Status status = customers_->CreateCustomer(Context().get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+  return response.customer();
+}
+
+std::string TestClient::HealthStatus() {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  grpc::health::v1::HealthCheckResponse response;
+  const grpc::Status status = health_->Check(&context, {}, &response);
+  if (!status.ok()) return "error " + std::to_string(status.error_code());
+  return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+}
+
+std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  const google::rpc::Status details = Details(status);
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (any.UnpackTo(&bad_request)) {
+      for (const auto& violation : bad_request.field_violations()) {
+        fields.push_back(violation.field());
+      }
+    }
+  }
+  return fields;
+}
+
+std::string ErrorReason(const grpc::Status& status) {
+  const google::rpc::Status details = Details(status);
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+std::map<std::string, std::string> ErrorMetadata(const grpc::Status& status) {
+  const google::rpc::Status details = Details(status);
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return {info.metadata().begin(), info.metadata().end()};
+  }
+  return {};
+}
+
+std::string NewRequestId() {
+  static std::atomic<long> counter{0};
+  static const long seed = std::random_device{}();
+  return "req-" + std::to_string(seed) + "-" + std::to_string(counter++);
+}
+
+}  // namespace lifecycle::testing

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "lifecycle/v1/admin.grpc.pb.h"
+#include "lifecycle/v1/customer.grpc.pb.h"
+
+namespace lifecycle::testing {
+
+// Stubs for one server, calling with one API key (empty: no key).
+class TestClient {
+ public:
+  TestClient(const std::string& address, std::string api_key);
+
+  // A context carrying the key and a 10 s deadline.
+  std::unique_ptr<grpc::ClientContext> Context() const;
+  void set_api_key(std::string api_key) { api_key_ = std::move(api_key); }
+
+  v1::CustomerService::Stub& customers() { return *customers_; }
+  v1::AdminService::Stub& admin() { return *admin_; }
+  grpc::health::v1::Health::Stub& health() { return *health_; }
+
+  // Convenience calls that fail the test unless OK.
+  v1::Customer CreateCustomer(const std::string& customer_id,
+                              const std::string& attributes_json = "{}");
+  std::string HealthStatus();  // "SERVING", "NOT_SERVING", or the error code
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::string api_key_;
+  std::unique_ptr<v1::CustomerService::Stub> customers_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+};
+
+// Field paths named in the status's google.rpc.BadRequest.
+std::vector<std::string> ViolatedFields(const grpc::Status& status);
+// google.rpc.ErrorInfo reason and metadata ("" / empty when absent).
+std::string ErrorReason(const grpc::Status& status);
+std::map<std::string, std::string> ErrorMetadata(const grpc::Status& status);
+
+// A fresh request id per call site.
+std::string NewRequestId();
+
+}  // namespace lifecycle::testing
