@@ -68,7 +68,7 @@ run_logged() {
     return 0
   else
     local rc=$?
-    printf '==> ERROR: "%s" failed (exit %d); last lines of %s:\n' "$*" "$rc" "$logf" >&2
+    printf '==> "%s" failed (exit %d); last lines of %s:\n' "$*" "$rc" "$logf" >&2
     tail -n 60 "$logf" | sed 's/^/    /' >&2
     return "$rc"
   fi
@@ -195,9 +195,11 @@ build() {
 # PostgreSQL cluster
 
 # Run a command as the postgres user, from / (the caller's cwd may be a
-# directory postgres cannot enter).
+# directory postgres cannot enter), without the set-up lock's fd 9: a
+# postmaster started from here must not inherit it (it would hold the lock
+# for as long as it runs).
 as_postgres() {
-  (cd / && runuser -u postgres -- "$@")
+  (cd / && runuser -u postgres -- "$@") 9>&-
 }
 
 repo_hash() {
@@ -223,6 +225,22 @@ blocking_ancestor() {
     fi
   done
   return 1
+}
+
+# fallback_base: /var/tmp/lifecycled-<hash of repo path>, created if needed
+# (root-owned, 755; refused if someone else owns it). Prints the path.
+fallback_base() {
+  local base owner
+  base="/var/tmp/lifecycled-$(repo_hash)"
+  if [[ -e $base ]]; then
+    [[ -d $base && ! -L $base ]] || die "$base exists and is not a directory"
+    owner=$(stat -c %U "$base")
+    [[ $owner == root ]] || die "$base is owned by '$owner', not root: refusing to use it"
+  else
+    mkdir -m 755 "$base"
+  fi
+  printf '%s\n' "$REPO" >"$base/REPO"
+  printf '%s\n' "$base"
 }
 
 # make_pg_root DIR: create DIR (parents as root) and hand it to postgres.
@@ -270,16 +288,7 @@ cluster_root_for() {
   rmdir "$dir" 2>/dev/null || true
 
   local base
-  base="/var/tmp/lifecycled-$(repo_hash)"
-  if [[ -e $base ]]; then
-    [[ -d $base && ! -L $base ]] || die "$base exists and is not a directory"
-    local owner
-    owner=$(stat -c %U "$base")
-    [[ $owner == root || $owner == postgres ]] || die "$base is owned by '$owner', not root: refusing to use it"
-  else
-    mkdir -m 755 "$base"
-  fi
-  printf '%s\n' "$REPO" >"$base/REPO"
+  base=$(fallback_base)
   local fallback="$base/$name"
   make_pg_root "$fallback"
   postgres_can_use "$fallback" || die "the postgres user cannot write $fallback either"
@@ -293,7 +302,7 @@ socket_dir_for() {
   local root=$1 port=$2 name=$3
   local dir="$root/run"
   if (( ${#dir} + ${#port} + 10 > 107 )); then
-    dir="/var/tmp/lifecycled-$(repo_hash)/$name-run"
+    dir="$(fallback_base)/$name-run"
     log "postgres cluster: socket path under $root is too long for a unix socket; using $dir"
   fi
   printf '%s\n' "$dir"
