@@ -53,23 +53,6 @@ std::string_view CodeName(grpc::StatusCode code) {
   return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
 }
 
-void LogCall(std::string_view method, const grpc::Status& status,
-             std::chrono::steady_clock::duration latency, const std::string& tenant,
-             const std::string& request_id, const std::string& internal_detail) {
-  const double millis = std::chrono::duration<double, std::milli>(latency).count();
-  char latency_text[32];
-  std::snprintf(latency_text, sizeof latency_text, "%.3f", millis);
-  const auto level = status.error_code() == grpc::StatusCode::INTERNAL ? spdlog::level::err
-                                                                       : spdlog::level::info;
-  LogEvent(level, "rpc",
-           {{"method", std::string(method)},
-            {"code", std::string(CodeName(status.error_code()))},
-            {"latency_ms", latency_text},
-            {"tenant", tenant},
-            {"request_id", request_id},
-            {"error", internal_detail}});
-}
-
 }  // namespace
 
 std::chrono::milliseconds CallScope::TimeLeft() const {
@@ -112,6 +95,63 @@ void CallScope::Idempotent(const google::protobuf::Message& request,
   });
 }
 
+grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const RpcInfo& rpc,
+                                 storage::Session& session,
+                                 const std::function<void(CallScope&)>& handler,
+                                 std::string* tenant_id, std::string* request_id) {
+  domain::Principal principal;
+  std::optional<CallScope> scope;
+  grpc::Status status;
+  try {
+    principal = authenticator_.Authenticate(AuthorizationHeader(*context), session);
+    *tenant_id = principal.tenant_id;
+    if (!domain::Allows(principal.role, rpc.permission)) {
+      throw domain::Error::PermissionDenied("role '" +
+                                            std::string(domain::RoleName(principal.role)) +
+                                            "' may not call " + std::string(rpc.method));
+    }
+    scope.emplace(principal, session, context->deadline(), rpc.method);
+    handler(*scope);
+  } catch (const domain::Error& error) {
+    status = ToGrpcStatus(error);
+    if (error.code() == domain::ErrorCode::kInternal) {
+      LogEvent(spdlog::level::err, "internal_error",
+               {{"method", std::string(rpc.method)}, {"error", error.message()}});
+    }
+  } catch (const std::exception& error) {
+    status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+    LogEvent(spdlog::level::err, "internal_error",
+             {{"method", std::string(rpc.method)}, {"error", error.what()}});
+  }
+  if (scope) *request_id = scope->request_id();
+  return status;
+}
+
+bool CallRunner::Submit(std::function<void(storage::Session&)> task) {
+  return pool_.TrySubmit(std::move(task));
+}
+
+void CallRunner::Log(std::string_view method, const grpc::Status& status,
+                     std::chrono::steady_clock::time_point started, const std::string& tenant_id,
+                     const std::string& request_id) {
+  const double millis =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+          .count();
+  char latency_text[32];
+  std::snprintf(latency_text, sizeof latency_text, "%.3f", millis);
+  LogEvent(spdlog::level::info, "rpc",
+           {{"method", std::string(method)},
+            {"code", std::string(CodeName(status.error_code()))},
+            {"latency_ms", latency_text},
+            {"tenant", tenant_id},
+            {"request_id", request_id}});
+}
+
+grpc::Status CallRunner::Busy() {
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                      "server busy: too many calls in flight; retry with backoff");
+}
+
 grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context,
                                             const RpcInfo& rpc,
                                             std::function<void(CallScope&)> handler) {
@@ -119,36 +159,15 @@ grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context
   const auto started = std::chrono::steady_clock::now();
   auto run = [this, context, reactor, rpc, started,
               handler = std::move(handler)](storage::Session& session) {
-    domain::Principal principal;
-    std::optional<CallScope> scope;
-    std::string internal_detail;
-    grpc::Status status;
-    try {
-      principal = authenticator_.Authenticate(AuthorizationHeader(*context), session);
-      if (!domain::Allows(principal.role, rpc.permission)) {
-        throw domain::Error::PermissionDenied("role '" +
-                                              std::string(domain::RoleName(principal.role)) +
-                                              "' may not call " + std::string(rpc.method));
-      }
-      scope.emplace(principal, session, context->deadline(), rpc.method);
-      handler(*scope);
-    } catch (const domain::Error& error) {
-      status = ToGrpcStatus(error);
-      if (error.code() == domain::ErrorCode::kInternal) internal_detail = error.message();
-    } catch (const std::exception& error) {
-      status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
-      internal_detail = error.what();
-    }
-    const std::string request_id = scope ? scope->request_id() : std::string();
-    LogCall(rpc.method, status, std::chrono::steady_clock::now() - started,
-            principal.tenant_id, request_id, internal_detail);
+    std::string tenant_id;
+    std::string request_id;
+    const grpc::Status status = Execute(context, rpc, session, handler, &tenant_id, &request_id);
+    Log(rpc.method, status, started, tenant_id, request_id);
     reactor->Finish(status);
   };
-  if (!pool_.TrySubmit(std::move(run))) {
-    const grpc::Status busy(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            "server busy: too many calls in flight; retry with backoff");
-    LogCall(rpc.method, busy, std::chrono::steady_clock::now() - started, "", "", "");
-    reactor->Finish(busy);
+  if (!Submit(std::move(run))) {
+    Log(rpc.method, Busy(), started, "", "");
+    reactor->Finish(Busy());
   }
   return reactor;
 }

@@ -79,6 +79,23 @@ class CallRunner {
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const RpcInfo& rpc,
                                   std::function<void(CallScope&)> handler);
 
+  // The steps of a call that run on a pool worker: authenticate, check the
+  // role, run the handler, map any error. Streaming calls use it for each
+  // piece of work, so they get the same checks and the same statuses.
+  grpc::Status Execute(grpc::CallbackServerContext* context, const RpcInfo& rpc,
+                       storage::Session& session, const std::function<void(CallScope&)>& handler,
+                       std::string* tenant_id, std::string* request_id);
+
+  // Queues work on the session pool; false when the queue is full.
+  bool Submit(std::function<void(storage::Session&)> task);
+
+  // The one log line per call.
+  static void Log(std::string_view method, const grpc::Status& status,
+                  std::chrono::steady_clock::time_point started, const std::string& tenant_id,
+                  const std::string& request_id);
+
+  static grpc::Status Busy();
+
  private:
   storage::SessionPool& pool_;
   Authenticator& authenticator_;

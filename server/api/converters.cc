@@ -3,6 +3,8 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+
 namespace lifecycle::api {
 
 using google::protobuf::util::TimeUtil;
@@ -57,6 +59,43 @@ v1::ApiKey ToProto(const domain::ApiKey& key) {
   *out.mutable_create_time() = ToProto(key.create_time);
   if (key.expire_time) *out.mutable_expire_time() = ToProto(*key.expire_time);
   if (key.revoke_time) *out.mutable_revoke_time() = ToProto(*key.revoke_time);
+  return out;
+}
+
+v1::Trigger ToProto(domain::Trigger trigger) { return static_cast<v1::Trigger>(trigger); }
+
+google::protobuf::Duration ToProtoDuration(std::chrono::system_clock::duration duration) {
+  return TimeUtil::MicrosecondsToDuration(
+      std::chrono::duration_cast<std::chrono::microseconds>(duration).count());
+}
+
+v1::CustomerStage ToProto(const domain::StageSnapshot& stage, domain::Timestamp now) {
+  v1::CustomerStage out;
+  out.set_customer_id(stage.customer_id);
+  out.set_stage(ToProto(stage.stage));
+  out.set_segment_id(stage.segment_id);
+  out.set_version(stage.version);
+  *out.mutable_stage_enter_time() = ToProto(stage.stage_enter_time);
+  *out.mutable_time_in_stage() =
+      ToProtoDuration(std::max(now - stage.stage_enter_time, domain::Timestamp::duration{0}));
+  return out;
+}
+
+v1::StageTransition ToProto(const domain::StageTransition& transition) {
+  v1::StageTransition out;
+  out.set_sequence(transition.sequence);
+  out.set_customer_id(transition.customer_id);
+  out.set_from_stage(ToProto(transition.from));
+  out.set_to_stage(ToProto(transition.to));
+  out.set_trigger(ToProto(transition.trigger));
+  out.set_actor(transition.actor);
+  out.set_reason(transition.reason);
+  out.set_override_reason(transition.override_reason);
+  out.set_request_id(transition.request_id);
+  out.set_segment_id(transition.segment_id);
+  *out.mutable_occur_time() = ToProto(transition.occur_time);
+  *out.mutable_time_in_previous_stage() =
+      ToProtoDuration(transition.occur_time - transition.from_enter_time);
   return out;
 }
 

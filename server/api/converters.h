@@ -2,6 +2,7 @@
 
 // Domain <-> wire conversions for values shared by several services.
 
+#include <google/protobuf/duration.pb.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/timestamp.pb.h>
 
@@ -9,7 +10,9 @@
 
 #include "lifecycle/v1/admin.pb.h"
 #include "lifecycle/v1/customer.pb.h"
+#include "lifecycle/v1/lifecycle.pb.h"
 #include "server/domain/customer.h"
+#include "server/domain/stage_transition.h"
 #include "server/domain/tenant.h"
 
 namespace lifecycle::api {
@@ -26,5 +29,10 @@ v1::Role ToProto(domain::Role role);
 v1::Customer ToProto(const domain::Customer& customer);
 v1::Tenant ToProto(const domain::Tenant& tenant);
 v1::ApiKey ToProto(const domain::ApiKey& key);
+v1::Trigger ToProto(domain::Trigger trigger);
+google::protobuf::Duration ToProtoDuration(std::chrono::system_clock::duration duration);
+// time_in_stage is measured up to `now`.
+v1::CustomerStage ToProto(const domain::StageSnapshot& stage, domain::Timestamp now);
+v1::StageTransition ToProto(const domain::StageTransition& transition);
 
 }  // namespace lifecycle::api

@@ -72,12 +72,18 @@ ListCustomersQuery ValidateListCustomers(const v1::ListCustomersRequest& request
     CheckId(violations, "segment_id", request.segment_id());
     query.filter.segment_id = request.segment_id();
   }
-  std::move(violations).ThrowIfAny();
   query.query_digest = "customers;stage=" + std::to_string(request.stage()) +
                        ";segment=" + request.segment_id();
   if (!request.page_token().empty()) {
-    query.after = DecodePageToken(request.page_token(), query.query_digest, 1).front();
+    try {
+      query.after = DecodePageToken(request.page_token(), query.query_digest, 1).front();
+    } catch (const domain::Error& error) {
+      for (const auto& violation : error.violations()) {
+        violations.Add(violation.field, violation.description);
+      }
+    }
   }
+  std::move(violations).ThrowIfAny();
   return query;
 }
 

@@ -30,7 +30,9 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return out;
 }
 
+// Accepts only the canonical encoding, so one position has one token.
 bool Base64UrlDecode(std::string_view text, std::string* bytes) {
+  if (text.size() % 4 == 1) return false;
   std::array<int, 256> value{};
   value.fill(-1);
   for (std::size_t i = 0; i < kAlphabet.size(); ++i) value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
@@ -46,7 +48,7 @@ bool Base64UrlDecode(std::string_view text, std::string* bytes) {
       *bytes += static_cast<char>((buffer >> bits) & 0xFF);
     }
   }
-  return true;
+  return (buffer & ((1u << bits) - 1)) == 0;  // leftover bits must be zero
 }
 
 [[noreturn]] void Malformed() {

@@ -58,12 +58,14 @@ int CheckPageSize(domain::Violations& violations, int page_size) {
 
 std::string CheckAttributes(domain::Violations& violations, std::string_view field,
                             const google::protobuf::Struct& attributes) {
+  bool valid = true;
   for (const auto& [key, value] : attributes.fields()) {
     if (auto why = CheckJsonValue(value, 1); !why.empty()) {
       violations.Add(std::string(field) + "." + key, why);
-      return "{}";
+      valid = false;
     }
   }
+  if (!valid) return "{}";
   std::string json;
   if (!google::protobuf::util::MessageToJsonString(attributes, &json).ok()) {
     violations.Add(std::string(field), "cannot be represented as JSON");

@@ -40,7 +40,8 @@ grpc::Status ToGrpcStatus(const domain::Error& error) {
     }
     details.add_details()->PackFrom(bad_request);
   }
-  if (!error.reason().empty()) {
+  // INTERNAL says nothing beyond its code: its reason and facts are ours.
+  if (!error.reason().empty() && error.code() != domain::ErrorCode::kInternal) {
     google::rpc::ErrorInfo info;
     info.set_reason(error.reason());
     info.set_domain("lifecycled");

@@ -11,6 +11,7 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   int auth_ttl_ms = static_cast<int>(c.auth_cache_ttl.count());
   int health_ms = static_cast<int>(c.health_interval.count());
   int statement_ms = static_cast<int>(c.statement_timeout.count());
+  int watch_poll_ms = static_cast<int>(c.watch_poll_interval.count());
 
   CLI::App app{
       "lifecycled: the customer reacquaintance lifecycle service (gRPC).\n"
@@ -48,6 +49,9 @@ ParseResult ParseCommandLine(int argc, char** argv) {
                  "Upper bound for one SQL statement (a call's deadline can only lower it)")
       ->envname("LIFECYCLE_STATEMENT_TIMEOUT_MS")->capture_default_str()
       ->check(CLI::Range(10, 600000));
+  app.add_option("--watch-poll-ms", watch_poll_ms,
+                 "Event streams re-read the log at least this often (NOTIFY wakes them sooner)")
+      ->envname("LIFECYCLE_WATCH_POLL_MS")->capture_default_str()->check(CLI::Range(10, 60000));
   app.add_option("--port-file", c.port_file, "Write the bound port here once serving")
       ->envname("LIFECYCLE_PORT_FILE");
 
@@ -70,6 +74,7 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   c.auth_cache_ttl = std::chrono::milliseconds{auth_ttl_ms};
   c.health_interval = std::chrono::milliseconds{health_ms};
   c.statement_timeout = std::chrono::milliseconds{statement_ms};
+  c.watch_poll_interval = std::chrono::milliseconds{watch_poll_ms};
   if (migrate->parsed()) c.command = Command::kMigrate;
   if (create_tenant->parsed()) c.command = Command::kCreateTenant;
   if (c.dsn.empty()) {

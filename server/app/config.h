@@ -21,6 +21,7 @@ struct Config {
   std::chrono::milliseconds auth_cache_ttl{5000};
   std::chrono::milliseconds health_interval{1000};
   std::chrono::milliseconds statement_timeout{5000};
+  std::chrono::milliseconds watch_poll_interval{1000};
   std::string port_file;
   std::string tenant_name;  // admin create-tenant
 };

@@ -27,8 +27,10 @@ Server::Server(const Config& config)
           .queue_capacity = static_cast<std::size_t>(config.queue_capacity)}),
       authenticator_(config.auth_cache_ttl),
       calls_(pool_, authenticator_),
+      watch_hub_(config.watch_poll_interval),
       customer_service_(calls_),
-      admin_service_(calls_) {}
+      admin_service_(calls_),
+      lifecycle_service_(calls_, watch_hub_) {}
 
 Server::~Server() { Shutdown(); }
 
@@ -43,6 +45,7 @@ int Server::Start() {
   builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&customer_service_);
   builder.RegisterService(&admin_service_);
+  builder.RegisterService(&lifecycle_service_);
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     throw std::runtime_error("cannot listen on " + config_.listen);
@@ -52,6 +55,8 @@ int Server::Start() {
   health_ = std::make_unique<HealthMonitor>(
       SessionOptionsFrom(config_), config_.health_interval,
       [health](bool serving) { health->SetServingStatus(serving); });
+  transition_listener_ = std::make_unique<storage::TransitionListener>(
+      config_.dsn, [this](const std::string& tenant_id) { watch_hub_.Notify(tenant_id); });
   return port;
 }
 
@@ -59,8 +64,12 @@ void Server::Shutdown() {
   if (!server_) return;
   api::LogEvent(spdlog::level::info, "shutdown",
                 {{"grace_seconds", std::to_string(config_.shutdown_grace.count())}});
-  health_->Stop();
+  if (health_) health_->Stop();
   server_->GetHealthCheckService()->Shutdown();
+  // Open event streams end now (clients resume with after_sequence)
+  // instead of holding shutdown for the whole grace period.
+  if (transition_listener_) transition_listener_->Stop();
+  watch_hub_.Close();
   // The pool keeps running meanwhile: queued calls still finish their reactors.
   server_->Shutdown(std::chrono::system_clock::now() + config_.shutdown_grace);
   pool_.Shutdown();

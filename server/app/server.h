@@ -8,9 +8,12 @@
 #include "server/api/authenticator.h"
 #include "server/api/call.h"
 #include "server/api/customer_service.h"
+#include "server/api/lifecycle_service.h"
+#include "server/api/watch_hub.h"
 #include "server/app/config.h"
 #include "server/app/health_monitor.h"
 #include "storage/session_pool.h"
+#include "storage/transition_listener.h"
 
 namespace lifecycle::app {
 
@@ -32,8 +35,11 @@ class Server {
   storage::SessionPool pool_;
   api::Authenticator authenticator_;
   api::CallRunner calls_;
+  api::WatchHub watch_hub_;
   api::CustomerService customer_service_;
   api::AdminService admin_service_;
+  api::LifecycleService lifecycle_service_;
+  std::unique_ptr<storage::TransitionListener> transition_listener_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_;
 };

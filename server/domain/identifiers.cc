@@ -3,18 +3,43 @@
 namespace lifecycle::domain {
 namespace {
 
-// Returns the length of the UTF-8 sequence starting at text[i], or 0 when
-// it is malformed.
+// Returns the length of the well-formed UTF-8 sequence starting at text[i]
+// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or
+// 0 when it is malformed.
 std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                                          : (lead >> 3) == 0x1E  ? 4
-                                                                                 : 0;
-  if (length == 0 || i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return 0;
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned char second_min = 0x80;
+  unsigned char second_max = 0xBF;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) second_min = 0xA0;  // overlong
+    if (lead == 0xED) second_max = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) second_min = 0x90;  // overlong
+    if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;  // continuation byte, C0/C1 overlong lead, or F5..FF
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(1) < second_min || byte(1) > second_max) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
   }
   return length;
+}
+
+// C0 controls, DEL, and the C1 controls U+0080..U+009F (encoded C2 80..9F),
+// which terminals treat as escape introducers.
+bool IsControl(std::string_view text, std::size_t i, std::size_t length) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  if (length == 1) return lead < 0x20 || lead == 0x7F;
+  return length == 2 && lead == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
 }
 
 }  // namespace
@@ -40,9 +65,7 @@ std::optional<std::string> CheckDisplayText(std::string_view text, std::size_t m
   for (std::size_t i = 0; i < text.size();) {
     const std::size_t length = Utf8SequenceLength(text, i);
     if (length == 0) return "must be valid UTF-8";
-    if (length == 1 && (static_cast<unsigned char>(text[i]) < 0x20 || text[i] == 0x7F)) {
-      return "must not contain control characters";
-    }
+    if (IsControl(text, i, length)) return "must not contain control characters";
     i += length;
   }
   return std::nullopt;

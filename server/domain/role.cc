@@ -8,9 +8,11 @@ bool Allows(Role role, Permission permission) {
       return true;
     case Role::kService:
       return permission == Permission::kReadCustomers ||
-             permission == Permission::kWriteCustomers;
+             permission == Permission::kWriteCustomers ||
+             permission == Permission::kMoveCustomers;
     case Role::kSupport:
       return permission == Permission::kReadCustomers ||
+             permission == Permission::kMoveCustomers ||
              permission == Permission::kSupportActions;
     case Role::kReadonly:
       return permission == Permission::kReadCustomers;

@@ -22,6 +22,7 @@ TEST(CliE2eTest, HelpListsEveryFlagWithItsEnvironmentVariable) {
       {"--auth-cache-ttl-ms", "LIFECYCLE_AUTH_CACHE_TTL_MS"},
       {"--health-interval-ms", "LIFECYCLE_HEALTH_INTERVAL_MS"},
       {"--statement-timeout-ms", "LIFECYCLE_STATEMENT_TIMEOUT_MS"},
+      {"--watch-poll-ms", "LIFECYCLE_WATCH_POLL_MS"},
       {"--port-file", "LIFECYCLE_PORT_FILE"},
   };
   for (const auto& [flag, env] : flags) {

@@ -26,6 +26,7 @@ TestClient::TestClient(const std::string& address, std::string api_key)
       api_key_(std::move(api_key)),
       customers_(v1::CustomerService::NewStub(channel_)),
       admin_(v1::AdminService::NewStub(channel_)),
+      lifecycle_(v1::LifecycleService::NewStub(channel_)),
       health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> TestClient::Context() const {
@@ -47,6 +48,22 @@ v1::Customer TestClient::CreateCustomer(const std::string& customer_id,
   const grpc::Status status = customers_->CreateCustomer(Context().get(), request, &response);
   EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
   return response.customer();
+}
+
+grpc::Status TestClient::Transition(const std::string& customer_id, v1::Stage to,
+                                    v1::TransitionCustomerResponse* response,
+                                    const std::string& reason, const std::string& segment_id,
+                                    const std::string& override_reason) {
+  v1::TransitionCustomerRequest request;
+  request.set_customer_id(customer_id);
+  request.set_to_stage(to);
+  request.set_reason(reason);
+  request.set_segment_id(segment_id);
+  request.set_override_reason(override_reason);
+  request.set_request_id(NewRequestId());
+  v1::TransitionCustomerResponse ignored;
+  return lifecycle_->TransitionCustomer(Context().get(), request,
+                                        response != nullptr ? response : &ignored);
 }
 
 std::string TestClient::HealthStatus() {

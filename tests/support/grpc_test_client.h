@@ -10,6 +10,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "lifecycle/v1/admin.grpc.pb.h"
 #include "lifecycle/v1/customer.grpc.pb.h"
+#include "lifecycle/v1/lifecycle.grpc.pb.h"
 
 namespace lifecycle::testing {
 
@@ -24,18 +25,25 @@ class TestClient {
 
   v1::CustomerService::Stub& customers() { return *customers_; }
   v1::AdminService::Stub& admin() { return *admin_; }
+  v1::LifecycleService::Stub& lifecycle() { return *lifecycle_; }
   grpc::health::v1::Health::Stub& health() { return *health_; }
 
   // Convenience calls that fail the test unless OK.
   v1::Customer CreateCustomer(const std::string& customer_id,
                               const std::string& attributes_json = "{}");
   std::string HealthStatus();  // "SERVING", "NOT_SERVING", or the error code
+  // TransitionCustomer with a fresh request id; returns the status.
+  grpc::Status Transition(const std::string& customer_id, v1::Stage to,
+                          v1::TransitionCustomerResponse* response = nullptr,
+                          const std::string& reason = "", const std::string& segment_id = "",
+                          const std::string& override_reason = "");
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
   std::string api_key_;
   std::unique_ptr<v1::CustomerService::Stub> customers_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::LifecycleService::Stub> lifecycle_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/domain/stage_transition.h"
+
+namespace lifecycle::storage {
+
+class Transaction;
+
+struct TransitionOutcome {
+  domain::StageSnapshot stage;
+  domain::StageTransition transition;
+};
+
+// SQL for the lifecycle: customers' stage columns and the transition log.
+class LifecycleStore {
+ public:
+  explicit LifecycleStore(Transaction& tx) : tx_(tx) {}
+
+  // Current stage: one primary-key lookup.
+  std::optional<domain::StageSnapshot> GetStage(const std::string& tenant_id,
+                                                const std::string& customer_id);
+  // Current stages of many customers in one query; absent ids are skipped.
+  std::vector<domain::StageSnapshot> GetStages(const std::string& tenant_id,
+                                               const std::vector<std::string>& customer_ids);
+  // The stage at `as_of`, from the log; nothing if the customer did not exist then.
+  std::optional<domain::StageSnapshot> GetStageAsOf(const std::string& tenant_id,
+                                                    const std::string& customer_id,
+                                                    domain::Timestamp as_of);
+
+  // Locks the customer, asks the state machine (server/domain/transitions.h)
+  // with the facts its guards need, then writes the stage, the log row and
+  // the tenant's next sequence, and wakes watchers after commit. NOT_FOUND,
+  // ABORTED (VERSION_MISMATCH) or FAILED_PRECONDITION (the decision's reason).
+  TransitionOutcome Apply(const std::string& tenant_id, const domain::TransitionCommand& command);
+
+  // A customer's transitions with sequence < before (nothing: newest), newest first.
+  std::vector<domain::StageTransition> History(const std::string& tenant_id,
+                                               const std::string& customer_id,
+                                               std::optional<std::int64_t> before, int limit);
+  // The tenant's transitions with sequence > after, oldest first.
+  std::vector<domain::StageTransition> After(const std::string& tenant_id, std::int64_t after,
+                                             int limit);
+
+  // True if the customer exists (to tell NOT_FOUND from an empty history).
+  bool CustomerExists(const std::string& tenant_id, const std::string& customer_id);
+
+ private:
+  domain::TransitionFacts LoadFacts(const std::string& tenant_id,
+                                    const std::string& segment_id);
+
+  Transaction& tx_;
+};
+
+// The NOTIFY channel Apply signals (payload: tenant id) after each commit.
+inline constexpr const char* kTransitionChannel = "lifecycle_transitions";
+
+}  // namespace lifecycle::storage
