@@ -18,6 +18,7 @@ struct Session::Impl {
   std::unordered_set<std::string> prepared;
   Clock::time_point next_connect_attempt{};
   std::chrono::milliseconds backoff{0};
+  std::chrono::milliseconds statement_timeout{0};  // what the connection has now
 
   pqxx::connection& Connect() {
     if (connection && connection->is_open()) return *connection;
@@ -32,6 +33,7 @@ struct Session::Impl {
                  std::to_string(options.default_statement_timeout.count()) +
                  "; SET application_name = 'lifecycled'");
       backoff = std::chrono::milliseconds{0};
+      statement_timeout = options.default_statement_timeout;
       return *connection;
     } catch (const std::exception& e) {
       Drop();
@@ -47,14 +49,28 @@ struct Session::Impl {
     prepared.clear();
   }
 
+  // Bounds every statement by `wanted`, rounded down to a step of a
+  // geometric ladder (10 ms x 1.25^k, capped at the default). Calls with
+  // similar deadlines land on the same step, so the SET is a rare extra
+  // round trip rather than one per call, and single reads keep running
+  // without BEGIN/COMMIT. Set at session level, outside any transaction, so
+  // a rollback cannot undo it.
+  void BoundStatements(pqxx::connection& conn, std::chrono::milliseconds wanted) {
+    double step = 10;
+    while (step * 1.25 <= static_cast<double>(wanted.count())) step *= 1.25;
+    const auto bound = std::min(std::chrono::milliseconds{static_cast<long long>(step)},
+                                options.default_statement_timeout);
+    if (bound == statement_timeout) return;
+    pqxx::nontransaction set(conn);
+    set.exec("SET statement_timeout = " + std::to_string(bound.count()));
+    statement_timeout = bound;
+  }
+
   template <class Tx>
   void RunOnce(const TxOptions& tx_options, const std::function<void(Transaction&)>& body) {
-    Tx tx(Connect());
-    // Session default is already set; only a sooner deadline needs a round trip.
-    if (tx_options.timeout < options.default_statement_timeout && !tx_options.single_read) {
-      tx.exec("SET LOCAL statement_timeout = " +
-              std::to_string(std::max<long long>(1, tx_options.timeout.count())));
-    }
+    pqxx::connection& conn = Connect();
+    BoundStatements(conn, tx_options.timeout);
+    Tx tx(conn);
     Transaction sql(tx, prepared);
     body(sql);
     tx.commit();

@@ -24,6 +24,7 @@ struct SessionOptions {
 
 struct TxOptions {
   // Upper bound for each statement; usually the time left on the call.
+  // Applied rounded down to within 25% (see BoundStatements in session.cc).
   std::chrono::milliseconds timeout{5000};
   // A single read: runs without BEGIN/COMMIT, saving two round trips.
   bool single_read = false;
