@@ -56,10 +56,12 @@ struct Session::Impl {
   // without BEGIN/COMMIT. Set at session level, outside any transaction, so
   // a rollback cannot undo it.
   void BoundStatements(pqxx::connection& conn, std::chrono::milliseconds wanted) {
-    double step = 10;
-    while (step * 1.25 <= static_cast<double>(wanted.count())) step *= 1.25;
-    const auto bound = std::min(std::chrono::milliseconds{static_cast<long long>(step)},
-                                options.default_statement_timeout);
+    auto bound = options.default_statement_timeout;
+    if (wanted < bound) {
+      double step = 10;
+      while (step * 1.25 <= static_cast<double>(wanted.count())) step *= 1.25;
+      bound = std::chrono::milliseconds{static_cast<long long>(step)};
+    }
     if (bound == statement_timeout) return;
     pqxx::nontransaction set(conn);
     set.exec("SET statement_timeout = " + std::to_string(bound.count()));

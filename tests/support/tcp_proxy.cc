@@ -118,7 +118,10 @@ void TcpProxy::Pump(int client, int upstream) {
     for (int i = 0; i < 2; ++i) {
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
         const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-        if (n <= 0 || write(fds[1 - i].fd, buffer, static_cast<size_t>(n)) != n) closed = true;
+        // MSG_NOSIGNAL: a peer closed by Cut() must not raise SIGPIPE.
+        if (n <= 0 || send(fds[1 - i].fd, buffer, static_cast<size_t>(n), MSG_NOSIGNAL) != n) {
+          closed = true;
+        }
       }
     }
     if (closed) break;
