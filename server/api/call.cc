@@ -19,8 +19,6 @@
 namespace lifecycle::api {
 namespace {
 
-constexpr std::chrono::milliseconds kMaxStatementTimeout{5000};
-
 // SHA-256 of the deterministic encoding: equal requests give equal digests.
 std::string RequestDigest(const google::protobuf::Message& request) {
   std::string bytes;
@@ -61,7 +59,7 @@ std::chrono::milliseconds CallScope::TimeLeft() const {
   if (left <= std::chrono::milliseconds{0}) {
     throw domain::Error::DeadlineExceeded("deadline exceeded before the database call");
   }
-  return std::min(left, kMaxStatementTimeout);
+  return left;  // Session caps it at --statement-timeout-ms
 }
 
 storage::TxOptions CallScope::Tx() const { return storage::TxOptions{.timeout = TimeLeft()}; }
