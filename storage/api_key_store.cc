@@ -7,8 +7,8 @@
 namespace lifecycle::storage {
 namespace {
 
-#define KEY_COLUMNS                                                                    \
-  "tenant_id::text, key_id, display_name, role, secret_hash, " LC_SQL_MICROS(        \
+#define KEY_COLUMNS                                                           \
+  "tenant_id::text, key_id, display_name, role, secret_hash, " LC_SQL_MICROS( \
       "created_at") ", " LC_SQL_MICROS("expires_at") ", " LC_SQL_MICROS("revoked_at")
 
 const Statement kInsert{
@@ -18,10 +18,9 @@ const Statement kInsert{
     "         " LC_SQL_FROM_MICROS("$6") ")"
     " RETURNING " KEY_COLUMNS};
 const Statement kFind{"api_key_find", "SELECT " KEY_COLUMNS " FROM api_keys WHERE key_id = $1"};
-const Statement kRevoke{
-    "api_key_revoke",
-    "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
-    " WHERE tenant_id = $1::uuid AND key_id = $2 RETURNING " KEY_COLUMNS};
+const Statement kRevoke{"api_key_revoke",
+                        "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
+                        " WHERE tenant_id = $1::uuid AND key_id = $2 RETURNING " KEY_COLUMNS};
 const Statement kList{
     "api_key_list",
     "SELECT " KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1::uuid"
@@ -60,13 +59,12 @@ std::string Hex(const std::string& bytes) {
 }  // namespace
 
 domain::ApiKey ApiKeyStore::Insert(const domain::ApiKey& key) {
-  auto rows = key.expire_time
-                  ? tx_.Exec(kInsert, key.tenant_id, key.key_id, key.display_name,
-                             std::string(domain::RoleName(key.role)), Hex(key.secret_hash),
-                             ToEpochMicros(*key.expire_time))
-                  : tx_.Exec(kInsert, key.tenant_id, key.key_id, key.display_name,
-                             std::string(domain::RoleName(key.role)), Hex(key.secret_hash),
-                             nullptr);
+  auto rows = key.expire_time ? tx_.Exec(kInsert, key.tenant_id, key.key_id, key.display_name,
+                                         std::string(domain::RoleName(key.role)),
+                                         Hex(key.secret_hash), ToEpochMicros(*key.expire_time))
+                              : tx_.Exec(kInsert, key.tenant_id, key.key_id, key.display_name,
+                                         std::string(domain::RoleName(key.role)),
+                                         Hex(key.secret_hash), nullptr);
   return FromRow(rows.at(0));
 }
 
@@ -83,11 +81,10 @@ domain::ApiKey ApiKeyStore::Revoke(const std::string& tenant_id, const std::stri
 }
 
 std::vector<domain::ApiKey> ApiKeyStore::List(const std::string& tenant_id,
-                                              const std::optional<ApiKeyCursor>& after,
-                                              int limit) {
-  auto rows = after ? tx_.Exec(kList, tenant_id, ToEpochMicros(after->create_time),
-                               after->key_id, limit)
-                    : tx_.Exec(kList, tenant_id, nullptr, "", limit);
+                                              const std::optional<ApiKeyCursor>& after, int limit) {
+  auto rows =
+      after ? tx_.Exec(kList, tenant_id, ToEpochMicros(after->create_time), after->key_id, limit)
+            : tx_.Exec(kList, tenant_id, nullptr, "", limit);
   std::vector<domain::ApiKey> keys;
   keys.reserve(rows.size());
   for (const auto& row : rows) keys.push_back(FromRow(row));

@@ -7,10 +7,9 @@
 namespace lifecycle::storage {
 namespace {
 
-#define CUSTOMER_COLUMNS                                                            \
-  "customer_id, attributes::text, stage, coalesce(segment_id, ''), version, "       \
-  LC_SQL_MICROS("created_at") ", " LC_SQL_MICROS("updated_at") ", "                 \
-  LC_SQL_MICROS("stage_entered_at")
+#define CUSTOMER_COLUMNS                                                                     \
+  "customer_id, attributes::text, stage, coalesce(segment_id, ''), version, " LC_SQL_MICROS( \
+      "created_at") ", " LC_SQL_MICROS("updated_at") ", " LC_SQL_MICROS("stage_entered_at")
 
 const Statement kCreate{
     "customer_create",
@@ -29,7 +28,8 @@ const Statement kVersion{
     "SELECT version FROM customers WHERE tenant_id = $1::uuid AND customer_id = $2"};
 const Statement kList{
     "customer_list",
-    "SELECT " CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1::uuid"
+    "SELECT " CUSTOMER_COLUMNS
+    " FROM customers WHERE tenant_id = $1::uuid"
     " AND ($2::text IS NULL OR stage = $2) AND ($3::text IS NULL OR segment_id = $3)"
     " AND customer_id > $4 ORDER BY customer_id LIMIT $5"};
 
@@ -54,8 +54,7 @@ auto NullableParam(const std::optional<T>& value) -> const char* {
 
 }  // namespace
 
-domain::Customer CustomerStore::Create(const std::string& tenant_id,
-                                       const std::string& customer_id,
+domain::Customer CustomerStore::Create(const std::string& tenant_id, const std::string& customer_id,
                                        const std::string& attributes_json) {
   auto rows = tx_.Exec(kCreate, tenant_id, customer_id, attributes_json);
   if (rows.empty()) throw domain::Error::AlreadyExists("customer '" + customer_id + "'");
@@ -73,11 +72,10 @@ domain::Customer CustomerStore::UpdateAttributes(const std::string& tenant_id,
                                                  const std::string& customer_id,
                                                  const std::string& attributes_json,
                                                  std::optional<std::int64_t> expected_version) {
-  auto rows = expected_version
-                  ? tx_.Exec(kUpdateAttributes, tenant_id, customer_id, attributes_json,
-                             *expected_version)
-                  : tx_.Exec(kUpdateAttributes, tenant_id, customer_id, attributes_json,
-                             nullptr);
+  auto rows =
+      expected_version
+          ? tx_.Exec(kUpdateAttributes, tenant_id, customer_id, attributes_json, *expected_version)
+          : tx_.Exec(kUpdateAttributes, tenant_id, customer_id, attributes_json, nullptr);
   if (!rows.empty()) return FromRow(rows[0]);
   auto current = tx_.Exec(kVersion, tenant_id, customer_id);
   if (current.empty()) throw domain::Error::NotFound("customer '" + customer_id + "'");

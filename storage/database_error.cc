@@ -23,8 +23,7 @@ domain::Error MapDatabaseError(const std::exception& error) {
     return Error::AlreadyExists("record");
   }
   if (dynamic_cast<const pqxx::foreign_key_violation*>(&error)) {
-    return Error::FailedPrecondition("REFERENCE_MISSING", "a referenced record does not exist",
-                                     {});
+    return Error::FailedPrecondition("REFERENCE_MISSING", "a referenced record does not exist", {});
   }
   if (dynamic_cast<const pqxx::check_violation*>(&error) ||
       dynamic_cast<const pqxx::data_exception*>(&error) ||

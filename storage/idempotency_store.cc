@@ -6,18 +6,15 @@
 namespace lifecycle::storage {
 namespace {
 
-const Statement kClaim{
-    "idempotency_claim",
-    "INSERT INTO idempotency_keys (tenant_id, request_id, method, request_hash)"
-    " VALUES ($1::uuid, $2, $3, $4::bytea) ON CONFLICT DO NOTHING RETURNING 1"};
-const Statement kStored{
-    "idempotency_stored",
-    "SELECT method, request_hash, response FROM idempotency_keys"
-    " WHERE tenant_id = $1::uuid AND request_id = $2"};
-const Statement kComplete{
-    "idempotency_complete",
-    "UPDATE idempotency_keys SET response = $3::bytea"
-    " WHERE tenant_id = $1::uuid AND request_id = $2"};
+const Statement kClaim{"idempotency_claim",
+                       "INSERT INTO idempotency_keys (tenant_id, request_id, method, request_hash)"
+                       " VALUES ($1::uuid, $2, $3, $4::bytea) ON CONFLICT DO NOTHING RETURNING 1"};
+const Statement kStored{"idempotency_stored",
+                        "SELECT method, request_hash, response FROM idempotency_keys"
+                        " WHERE tenant_id = $1::uuid AND request_id = $2"};
+const Statement kComplete{"idempotency_complete",
+                          "UPDATE idempotency_keys SET response = $3::bytea"
+                          " WHERE tenant_id = $1::uuid AND request_id = $2"};
 
 }  // namespace
 

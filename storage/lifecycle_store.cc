@@ -11,9 +11,9 @@ namespace {
 #define STAGE_COLUMNS \
   "customer_id, stage, coalesce(segment_id, ''), version, " LC_SQL_MICROS("stage_entered_at")
 
-#define TRANSITION_COLUMNS                                                                \
+#define TRANSITION_COLUMNS                                                                 \
   "sequence, customer_id, from_stage, to_stage, trigger, actor, reason, override_reason, " \
-  "coalesce(request_id, ''), coalesce(segment_id, ''), " LC_SQL_MICROS(                   \
+  "coalesce(request_id, ''), coalesce(segment_id, ''), " LC_SQL_MICROS(                    \
       "from_entered_at") ", " LC_SQL_MICROS("occurred_at")
 
 const Statement kGetStage{"lifecycle_get_stage",
@@ -34,8 +34,8 @@ const Statement kStageAsOf{
     " AND occurred_at <= " LC_SQL_FROM_MICROS("$3") " ORDER BY sequence DESC LIMIT 1"};
 const Statement kCreatedAt{
     "lifecycle_created_at",
-    "SELECT " LC_SQL_MICROS("created_at")
-    " FROM customers WHERE tenant_id = $1::uuid AND customer_id = $2"};
+    "SELECT " LC_SQL_MICROS(
+        "created_at") " FROM customers WHERE tenant_id = $1::uuid AND customer_id = $2"};
 const Statement kSetStage{
     "lifecycle_set_stage",
     "UPDATE customers SET stage = $3, segment_id = nullif($4, ''), stage_entered_at = now(),"
@@ -51,20 +51,21 @@ const Statement kInsertTransition{
     "lifecycle_insert_transition",
     "INSERT INTO stage_transitions (tenant_id, sequence, customer_id, from_stage, to_stage,"
     " trigger, actor, reason, override_reason, request_id, segment_id, from_entered_at)"
-    " VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), nullif($11, ''), "
-    LC_SQL_FROM_MICROS("$12") ") RETURNING " TRANSITION_COLUMNS};
+    " VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), nullif($11, "
+    "''), " LC_SQL_FROM_MICROS("$12") ") RETURNING " TRANSITION_COLUMNS};
 const Statement kNotify{"lifecycle_notify", "SELECT pg_notify($1, $2)"};
 const Statement kHistory{
     "lifecycle_history",
-    "SELECT " TRANSITION_COLUMNS " FROM stage_transitions"
+    "SELECT " TRANSITION_COLUMNS
+    " FROM stage_transitions"
     " WHERE tenant_id = $1::uuid AND customer_id = $2 AND ($3::bigint IS NULL OR sequence < $3)"
     " ORDER BY sequence DESC LIMIT $4"};
 const Statement kAfter{"lifecycle_after",
-                       "SELECT " TRANSITION_COLUMNS " FROM stage_transitions"
+                       "SELECT " TRANSITION_COLUMNS
+                       " FROM stage_transitions"
                        " WHERE tenant_id = $1::uuid AND sequence > $2 ORDER BY sequence LIMIT $3"};
-const Statement kExists{
-    "lifecycle_customer_exists",
-    "SELECT 1 FROM customers WHERE tenant_id = $1::uuid AND customer_id = $2"};
+const Statement kExists{"lifecycle_customer_exists",
+                        "SELECT 1 FROM customers WHERE tenant_id = $1::uuid AND customer_id = $2"};
 
 domain::Stage StageOf(const pqxx::field& field) {
   return domain::StageFromName(field.as<std::string>()).value_or(domain::Stage::kNew);
@@ -86,8 +87,8 @@ domain::StageTransition TransitionFromRow(const pqxx::row& row) {
       .customer_id = row[1].as<std::string>(),
       .from = StageOf(row[2]),
       .to = StageOf(row[3]),
-      .trigger = domain::TriggerFromName(row[4].as<std::string>()).value_or(
-          domain::Trigger::kManual),
+      .trigger =
+          domain::TriggerFromName(row[4].as<std::string>()).value_or(domain::Trigger::kManual),
       .actor = row[5].as<std::string>(),
       .reason = row[6].as<std::string>(),
       .override_reason = row[7].as<std::string>(),
@@ -182,11 +183,11 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
 
   auto updated = tx_.Exec(kSetStage, tenant_id, command.customer_id, Name(command.to), segment_id);
   const std::int64_t sequence = tx_.Exec(kNextSequence, tenant_id)[0][0].as<std::int64_t>();
-  auto logged = tx_.Exec(kInsertTransition, tenant_id, sequence, command.customer_id,
-                         Name(before.stage), Name(command.to),
-                         std::string(domain::TriggerName(command.trigger)), command.actor,
-                         command.reason, decision.overridden ? command.override_reason : "",
-                         command.request_id, segment_id, ToEpochMicros(before.stage_enter_time));
+  auto logged =
+      tx_.Exec(kInsertTransition, tenant_id, sequence, command.customer_id, Name(before.stage),
+               Name(command.to), std::string(domain::TriggerName(command.trigger)), command.actor,
+               command.reason, decision.overridden ? command.override_reason : "",
+               command.request_id, segment_id, ToEpochMicros(before.stage_enter_time));
   tx_.Exec(kNotify, std::string(kTransitionChannel), tenant_id);
   return TransitionOutcome{SnapshotFromRow(updated.at(0)), TransitionFromRow(logged.at(0))};
 }
@@ -204,8 +205,7 @@ std::vector<domain::StageTransition> LifecycleStore::After(const std::string& te
   return Transitions(tx_.Exec(kAfter, tenant_id, after, limit));
 }
 
-bool LifecycleStore::CustomerExists(const std::string& tenant_id,
-                                    const std::string& customer_id) {
+bool LifecycleStore::CustomerExists(const std::string& tenant_id, const std::string& customer_id) {
   return !tx_.Exec(kExists, tenant_id, customer_id).empty();
 }
 

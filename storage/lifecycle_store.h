@@ -50,8 +50,7 @@ class LifecycleStore {
   bool CustomerExists(const std::string& tenant_id, const std::string& customer_id);
 
  private:
-  domain::TransitionFacts LoadFacts(const std::string& tenant_id,
-                                    const std::string& segment_id);
+  domain::TransitionFacts LoadFacts(const std::string& tenant_id, const std::string& segment_id);
 
   Transaction& tx_;
 };

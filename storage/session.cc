@@ -29,16 +29,16 @@ struct Session::Impl {
     try {
       connection = std::make_unique<pqxx::connection>(options.dsn);
       pqxx::nontransaction setup(*connection);
-      setup.exec("SET statement_timeout = " +
-                 std::to_string(options.default_statement_timeout.count()) +
-                 "; SET application_name = 'lifecycled'");
+      setup.exec(
+          "SET statement_timeout = " + std::to_string(options.default_statement_timeout.count()) +
+          "; SET application_name = 'lifecycled'");
       backoff = std::chrono::milliseconds{0};
       statement_timeout = options.default_statement_timeout;
       return *connection;
     } catch (const std::exception& e) {
       Drop();
-      backoff = std::clamp(backoff * 2, options.min_reconnect_backoff,
-                           options.max_reconnect_backoff);
+      backoff =
+          std::clamp(backoff * 2, options.min_reconnect_backoff, options.max_reconnect_backoff);
       next_connect_attempt = Clock::now() + backoff;
       throw MapDatabaseError(e);
     }
@@ -85,8 +85,7 @@ Session::Session(SessionOptions options) : impl_(std::make_unique<Impl>()) {
 
 Session::~Session() = default;
 
-void Session::RunErased(const TxOptions& options,
-                        const std::function<void(Transaction&)>& body) {
+void Session::RunErased(const TxOptions& options, const std::function<void(Transaction&)>& body) {
   for (int attempt = 1;; ++attempt) {
     try {
       if (options.single_read) {
@@ -118,8 +117,8 @@ bool Session::IsReady(int schema_version) {
   try {
     return Run(TxOptions{.timeout = std::chrono::milliseconds{1000}, .single_read = true},
                [&](Transaction& tx) {
-                 auto row = tx.raw().exec1(
-                     "SELECT coalesce(max(version), 0) FROM schema_migrations");
+                 auto row =
+                     tx.raw().exec1("SELECT coalesce(max(version), 0) FROM schema_migrations");
                  return row[0].as<int>() >= schema_version;
                });
   } catch (const std::exception&) {

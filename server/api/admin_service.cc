@@ -53,8 +53,7 @@ CreateKeyCommand ValidateCreateApiKey(const v1::CreateApiKeyRequest& request) {
 grpc::ServerUnaryReactor* AdminService::GetTenant(grpc::CallbackServerContext* context,
                                                   const v1::GetTenantRequest* request,
                                                   v1::GetTenantResponse* response) {
-  static constexpr RpcInfo kRpc{"/lifecycle.v1.AdminService/GetTenant",
-                                Permission::kReadCustomers};
+  static constexpr RpcInfo kRpc{"/lifecycle.v1.AdminService/GetTenant", Permission::kReadCustomers};
   return calls_.Unary(context, kRpc, [=](CallScope& call) {
     auto tenant = call.session().Run(call.SingleRead(), [&](storage::Transaction& tx) {
       return storage::TenantStore(tx).Get(call.tenant_id());
@@ -130,8 +129,8 @@ grpc::ServerUnaryReactor* AdminService::ListApiKeys(grpc::CallbackServerContext*
     for (const auto& key : keys) *response->add_api_keys() = ToProto(key);
     if (more) {
       response->set_next_page_token(EncodePageToken(
-          kQuery, {std::to_string(storage::ToEpochMicros(keys.back().create_time)),
-                   keys.back().key_id}));
+          kQuery,
+          {std::to_string(storage::ToEpochMicros(keys.back().create_time)), keys.back().key_id}));
     }
   });
 }

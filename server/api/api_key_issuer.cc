@@ -31,8 +31,8 @@ BootstrappedTenant CreateTenantWithAdminKey(const std::string& dsn, const std::s
   storage::Session session(storage::SessionOptions{.dsn = dsn});
   return session.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
     domain::Tenant tenant = storage::TenantStore(tx).Create(name);
-    IssuedKey key = IssueApiKey(tx, tenant.tenant_id, "bootstrap admin", domain::Role::kAdmin,
-                                std::nullopt);
+    IssuedKey key =
+        IssueApiKey(tx, tenant.tenant_id, "bootstrap admin", domain::Role::kAdmin, std::nullopt);
     return BootstrappedTenant{std::move(tenant), std::move(key)};
   });
 }

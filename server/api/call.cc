@@ -41,12 +41,23 @@ std::string AuthorizationHeader(const grpc::CallbackServerContext& context) {
 }
 
 std::string_view CodeName(grpc::StatusCode code) {
-  static constexpr std::string_view kNames[] = {
-      "OK",           "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",    "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr std::string_view kNames[] = {"OK",
+                                                "CANCELLED",
+                                                "UNKNOWN",
+                                                "INVALID_ARGUMENT",
+                                                "DEADLINE_EXCEEDED",
+                                                "NOT_FOUND",
+                                                "ALREADY_EXISTS",
+                                                "PERMISSION_DENIED",
+                                                "RESOURCE_EXHAUSTED",
+                                                "FAILED_PRECONDITION",
+                                                "ABORTED",
+                                                "OUT_OF_RANGE",
+                                                "UNIMPLEMENTED",
+                                                "INTERNAL",
+                                                "UNAVAILABLE",
+                                                "DATA_LOSS",
+                                                "UNAUTHENTICATED"};
   const auto index = static_cast<std::size_t>(code);
   return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
 }
@@ -68,8 +79,8 @@ storage::TxOptions CallScope::SingleRead() const {
   return storage::TxOptions{.timeout = TimeLeft(), .single_read = true};
 }
 
-void CallScope::Idempotent(const google::protobuf::Message& request,
-                           const std::string& request_id, google::protobuf::Message* response,
+void CallScope::Idempotent(const google::protobuf::Message& request, const std::string& request_id,
+                           google::protobuf::Message* response,
                            const std::function<void(storage::Transaction&)>& mutate,
                            const std::function<void(google::protobuf::Message&)>& redact) {
   set_request_id(request_id);
@@ -133,8 +144,7 @@ void CallRunner::Log(std::string_view method, const grpc::Status& status,
                      std::chrono::steady_clock::time_point started, const std::string& tenant_id,
                      const std::string& request_id) {
   const double millis =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-          .count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   char latency_text[32];
   std::snprintf(latency_text, sizeof latency_text, "%.3f", millis);
   LogEvent(spdlog::level::info, "rpc",

@@ -72,8 +72,8 @@ ListCustomersQuery ValidateListCustomers(const v1::ListCustomersRequest& request
     CheckId(violations, "segment_id", request.segment_id());
     query.filter.segment_id = request.segment_id();
   }
-  query.query_digest = "customers;stage=" + std::to_string(request.stage()) +
-                       ";segment=" + request.segment_id();
+  query.query_digest =
+      "customers;stage=" + std::to_string(request.stage()) + ";segment=" + request.segment_id();
   if (!request.page_token().empty()) {
     try {
       query.after = DecodePageToken(request.page_token(), query.query_digest, 1).front();

@@ -10,9 +10,9 @@ namespace lifecycle::api {
 
 using domain::Permission;
 
-grpc::ServerUnaryReactor* CustomerService::CreateCustomer(
-    grpc::CallbackServerContext* context, const v1::CreateCustomerRequest* request,
-    v1::CreateCustomerResponse* response) {
+grpc::ServerUnaryReactor* CustomerService::CreateCustomer(grpc::CallbackServerContext* context,
+                                                          const v1::CreateCustomerRequest* request,
+                                                          v1::CreateCustomerResponse* response) {
   static constexpr RpcInfo kRpc{"/lifecycle.v1.CustomerService/CreateCustomer",
                                 Permission::kWriteCustomers};
   return calls_.Unary(context, kRpc, [=](CallScope& call) {
@@ -39,9 +39,9 @@ grpc::ServerUnaryReactor* CustomerService::GetCustomer(grpc::CallbackServerConte
   });
 }
 
-grpc::ServerUnaryReactor* CustomerService::UpdateCustomer(
-    grpc::CallbackServerContext* context, const v1::UpdateCustomerRequest* request,
-    v1::UpdateCustomerResponse* response) {
+grpc::ServerUnaryReactor* CustomerService::UpdateCustomer(grpc::CallbackServerContext* context,
+                                                          const v1::UpdateCustomerRequest* request,
+                                                          v1::UpdateCustomerResponse* response) {
   static constexpr RpcInfo kRpc{"/lifecycle.v1.CustomerService/UpdateCustomer",
                                 Permission::kWriteCustomers};
   return calls_.Unary(context, kRpc, [=](CallScope& call) {

@@ -56,8 +56,7 @@ std::vector<std::string> ValidateBatchGetCustomerStages(
   return ids;
 }
 
-domain::TransitionCommand ValidateTransitionCustomer(
-    const v1::TransitionCustomerRequest& request) {
+domain::TransitionCommand ValidateTransitionCustomer(const v1::TransitionCustomerRequest& request) {
   domain::Violations violations;
   CheckRequestId(violations, request.request_id());
   CheckId(violations, "customer_id", request.customer_id());

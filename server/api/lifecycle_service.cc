@@ -86,8 +86,7 @@ grpc::ServerUnaryReactor* LifecycleService::ListStageHistory(
       if (!store.CustomerExists(call.tenant_id(), query.customer_id)) {
         throw domain::Error::NotFound("customer '" + query.customer_id + "'");
       }
-      return store.History(call.tenant_id(), query.customer_id, query.before,
-                           query.page_size + 1);
+      return store.History(call.tenant_id(), query.customer_id, query.before, query.page_size + 1);
     });
     const bool more = TrimToPage(transitions, query.page_size);
     for (const auto& transition : transitions) *response->add_transitions() = ToProto(transition);
@@ -98,9 +97,8 @@ grpc::ServerUnaryReactor* LifecycleService::ListStageHistory(
   });
 }
 
-grpc::ServerWriteReactor<v1::WatchLifecycleEventsResponse>*
-LifecycleService::WatchLifecycleEvents(grpc::CallbackServerContext* context,
-                                       const v1::WatchLifecycleEventsRequest* request) {
+grpc::ServerWriteReactor<v1::WatchLifecycleEventsResponse>* LifecycleService::WatchLifecycleEvents(
+    grpc::CallbackServerContext* context, const v1::WatchLifecycleEventsRequest* request) {
   return new LifecycleWatch(context, calls_, hub_, *request);
 }
 

@@ -74,8 +74,8 @@ void LifecycleWatch::WaitLocked(std::uint64_t epoch) {
   if (ticket_ == 0) ReadLocked();  // news arrived meanwhile: look now
 }
 
-void LifecycleWatch::OnPageLocked(const grpc::Status& status,
-                                  std::vector<v1::StageTransition> page, std::uint64_t epoch) {
+void LifecycleWatch::OnPageLocked(const grpc::Status& status, std::vector<v1::StageTransition> page,
+                                  std::uint64_t epoch) {
   if (cancelled_) {
     FinishLocked(grpc::Status::CANCELLED);
   } else if (!status.ok()) {

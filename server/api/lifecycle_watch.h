@@ -21,8 +21,7 @@ namespace lifecycle::api {
 // when it has caught up waits in the WatchHub without holding a thread.
 // A slow client only slows its own stream: at most one page is held, and
 // the next page is read only after the last write completed.
-class LifecycleWatch final
-    : public grpc::ServerWriteReactor<v1::WatchLifecycleEventsResponse> {
+class LifecycleWatch final : public grpc::ServerWriteReactor<v1::WatchLifecycleEventsResponse> {
  public:
   static constexpr int kPageSize = 100;
 

@@ -35,7 +35,8 @@ bool Base64UrlDecode(std::string_view text, std::string* bytes) {
   if (text.size() % 4 == 1) return false;
   std::array<int, 256> value{};
   value.fill(-1);
-  for (std::size_t i = 0; i < kAlphabet.size(); ++i) value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i)
+    value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
   std::uint32_t buffer = 0;
   int bits = 0;
   for (char c : text) {

@@ -72,9 +72,9 @@ std::string CheckAttributes(domain::Violations& violations, std::string_view fie
     return "{}";
   }
   if (json.size() > kMaxAttributesBytes) {
-    violations.Add(std::string(field), "must be at most " +
-                                           std::to_string(kMaxAttributesBytes / 1024) +
-                                           " KiB as JSON");
+    violations.Add(
+        std::string(field),
+        "must be at most " + std::to_string(kMaxAttributesBytes / 1024) + " KiB as JSON");
   }
   return json;
 }

@@ -19,8 +19,7 @@ std::string TimestampNow() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-      1000;
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[40];
@@ -55,8 +54,8 @@ void LogEvent(spdlog::level::level_enum level, std::string_view event,
       line += ' ';
       line += key;
       line += '=';
-      line += NeedsQuotes(value) ? nlohmann::json(value).dump(-1, ' ', false,
-                                                              nlohmann::json::error_handler_t::replace)
+      line += NeedsQuotes(value) ? nlohmann::json(value).dump(
+                                       -1, ' ', false, nlohmann::json::error_handler_t::replace)
                                  : value;
     }
   }

@@ -1,7 +1,8 @@
 #pragma once
 
-#include <initializer_list>
 #include <spdlog/spdlog.h>
+
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>

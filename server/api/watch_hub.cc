@@ -40,9 +40,8 @@ void WatchHub::Notify(const std::string& tenant_id) {
       ++tenant_epochs_[tenant_id];
     }
   }
-  WakeWhere([&](const Waiter& waiter) {
-    return tenant_id.empty() || waiter.tenant_id == tenant_id;
-  });
+  WakeWhere(
+      [&](const Waiter& waiter) { return tenant_id.empty() || waiter.tenant_id == tenant_id; });
 }
 
 void WatchHub::Close() {

@@ -18,42 +18,62 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       "Every flag can also be set by the environment variable shown beside it."};
   app.set_help_all_flag("--help-all", "Help for every subcommand");
   app.add_option("--listen", c.listen, "Address to serve gRPC on (host:port; port 0 picks one)")
-      ->envname("LIFECYCLE_LISTEN")->capture_default_str();
+      ->envname("LIFECYCLE_LISTEN")
+      ->capture_default_str();
   app.add_option("--dsn", c.dsn, "PostgreSQL connection string (libpq format)")
       ->envname("LIFECYCLE_DSN");
   app.add_option("--pool-size", c.pool_size, "Database connections = worker threads")
-      ->envname("LIFECYCLE_POOL_SIZE")->capture_default_str()->check(CLI::Range(1, 512));
+      ->envname("LIFECYCLE_POOL_SIZE")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 512));
   app.add_option("--queue-capacity", c.queue_capacity,
                  "Calls that may wait for a worker before RESOURCE_EXHAUSTED")
-      ->envname("LIFECYCLE_QUEUE_CAPACITY")->capture_default_str()->check(CLI::Range(1, 1000000));
+      ->envname("LIFECYCLE_QUEUE_CAPACITY")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, critical, off")
-      ->envname("LIFECYCLE_LOG_LEVEL")->capture_default_str()
+      ->envname("LIFECYCLE_LOG_LEVEL")
+      ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--log-format", c.log_format, "text or json (one object per line)")
-      ->envname("LIFECYCLE_LOG_FORMAT")->capture_default_str()
+      ->envname("LIFECYCLE_LOG_FORMAT")
+      ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--migrate-on-start", c.migrate_on_start,
                  "Apply pending migrations before serving (true/false)")
-      ->envname("LIFECYCLE_MIGRATE_ON_START")->capture_default_str();
+      ->envname("LIFECYCLE_MIGRATE_ON_START")
+      ->capture_default_str();
   app.add_option("--shutdown-grace", grace_seconds,
                  "Seconds in-flight calls get to finish after SIGTERM/SIGINT")
-      ->envname("LIFECYCLE_SHUTDOWN_GRACE")->capture_default_str()->check(CLI::Range(0, 3600));
+      ->envname("LIFECYCLE_SHUTDOWN_GRACE")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
   app.add_option("--auth-cache-ttl-ms", auth_ttl_ms,
                  "How long a looked-up API key is trusted; a revocation takes effect within it")
-      ->envname("LIFECYCLE_AUTH_CACHE_TTL_MS")->capture_default_str()
+      ->envname("LIFECYCLE_AUTH_CACHE_TTL_MS")
+      ->capture_default_str()
       ->check(CLI::Range(0, 600000));
   app.add_option("--health-interval-ms", health_ms, "How often database health is checked")
-      ->envname("LIFECYCLE_HEALTH_INTERVAL_MS")->capture_default_str()
+      ->envname("LIFECYCLE_HEALTH_INTERVAL_MS")
+      ->capture_default_str()
       ->check(CLI::Range(50, 60000));
   app.add_option("--statement-timeout-ms", statement_ms,
                  "Upper bound for one SQL statement (a call's deadline can only lower it)")
-      ->envname("LIFECYCLE_STATEMENT_TIMEOUT_MS")->capture_default_str()
+      ->envname("LIFECYCLE_STATEMENT_TIMEOUT_MS")
+      ->capture_default_str()
       ->check(CLI::Range(10, 600000));
   app.add_option("--watch-poll-ms", watch_poll_ms,
                  "Event streams re-read the log at least this often (NOTIFY wakes them sooner)")
-      ->envname("LIFECYCLE_WATCH_POLL_MS")->capture_default_str()->check(CLI::Range(10, 60000));
+      ->envname("LIFECYCLE_WATCH_POLL_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 60000));
   app.add_option("--port-file", c.port_file, "Write the bound port here once serving")
       ->envname("LIFECYCLE_PORT_FILE");
+  app.add_option("--bench-echo", c.bench_echo,
+                 "Also serve lifecycle.bench.v1.EchoService, the gRPC ceiling for "
+                 "lifecycled-bench (true/false)")
+      ->envname("LIFECYCLE_BENCH_ECHO")
+      ->capture_default_str();
 
   // Subcommands inherit this: `lifecycled migrate --dsn ...` reaches --dsn.
   app.fallthrough();

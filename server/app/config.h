@@ -23,6 +23,7 @@ struct Config {
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds watch_poll_interval{1000};
   std::string port_file;
+  bool bench_echo = false;  // serve lifecycle.bench.v1.EchoService
   std::string tenant_name;  // admin create-tenant
 };
 

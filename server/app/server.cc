@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "grpc/health/v1/health.pb.h"
-
 #include "server/api/structured_log.h"
 
 namespace lifecycle::app {
@@ -46,6 +45,7 @@ int Server::Start() {
   builder.RegisterService(&customer_service_);
   builder.RegisterService(&admin_service_);
   builder.RegisterService(&lifecycle_service_);
+  if (config_.bench_echo) builder.RegisterService(&echo_service_);
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     throw std::runtime_error("cannot listen on " + config_.listen);

@@ -8,6 +8,7 @@
 #include "server/api/authenticator.h"
 #include "server/api/call.h"
 #include "server/api/customer_service.h"
+#include "server/api/echo_service.h"
 #include "server/api/lifecycle_service.h"
 #include "server/api/watch_hub.h"
 #include "server/app/config.h"
@@ -39,6 +40,7 @@ class Server {
   api::CustomerService customer_service_;
   api::AdminService admin_service_;
   api::LifecycleService lifecycle_service_;
+  api::EchoService echo_service_;  // registered only with --bench-echo
   std::unique_ptr<storage::TransitionListener> transition_listener_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_;

@@ -4,8 +4,7 @@
 
 namespace lifecycle::domain {
 
-Error::Error(ErrorCode code, std::string message)
-    : code_(code), message_(std::move(message)) {}
+Error::Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
 Error Error::InvalidArgument(std::vector<FieldViolation> violations) {
   std::string message = "invalid request";
@@ -38,9 +37,7 @@ Error Error::FailedPrecondition(std::string reason, std::string message,
       .WithReason(std::move(reason), std::move(metadata));
 }
 
-Error Error::Aborted(std::string message) {
-  return Error(ErrorCode::kAborted, std::move(message));
-}
+Error Error::Aborted(std::string message) { return Error(ErrorCode::kAborted, std::move(message)); }
 Error Error::Unavailable(std::string message) {
   return Error(ErrorCode::kUnavailable, std::move(message));
 }
@@ -60,8 +57,7 @@ Error Error::Internal(std::string message) {
   return Error(ErrorCode::kInternal, std::move(message));
 }
 
-Error&& Error::WithReason(std::string reason,
-                          std::map<std::string, std::string> metadata) && {
+Error&& Error::WithReason(std::string reason, std::map<std::string, std::string> metadata) && {
   reason_ = std::move(reason);
   metadata_ = std::move(metadata);
   return std::move(*this);

@@ -56,8 +56,7 @@ class Error : public std::exception {
   const std::string& reason() const { return reason_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
 
-  Error&& WithReason(std::string reason,
-                     std::map<std::string, std::string> metadata = {}) &&;
+  Error&& WithReason(std::string reason, std::map<std::string, std::string> metadata = {}) &&;
 
   const char* what() const noexcept override { return message_.c_str(); }
 

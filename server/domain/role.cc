@@ -8,11 +8,9 @@ bool Allows(Role role, Permission permission) {
       return true;
     case Role::kService:
       return permission == Permission::kReadCustomers ||
-             permission == Permission::kWriteCustomers ||
-             permission == Permission::kMoveCustomers;
+             permission == Permission::kWriteCustomers || permission == Permission::kMoveCustomers;
     case Role::kSupport:
-      return permission == Permission::kReadCustomers ||
-             permission == Permission::kMoveCustomers ||
+      return permission == Permission::kReadCustomers || permission == Permission::kMoveCustomers ||
              permission == Permission::kSupportActions;
     case Role::kReadonly:
       return permission == Permission::kReadCustomers;
@@ -22,10 +20,14 @@ bool Allows(Role role, Permission permission) {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kService: return "service";
-    case Role::kSupport: return "support";
-    case Role::kReadonly: return "readonly";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kService:
+      return "service";
+    case Role::kSupport:
+      return "support";
+    case Role::kReadonly:
+      return "readonly";
   }
   return "unknown";
 }

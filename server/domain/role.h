@@ -12,10 +12,10 @@ enum class Role { kAdmin = 1, kService = 2, kSupport = 3, kReadonly = 4 };
 // The actions RPCs are checked against. Each RPC names one.
 enum class Permission {
   kReadCustomers,
-  kWriteCustomers,    // create/update customers, signals
-  kMoveCustomers,     // lifecycle transitions (support too: moves with a reason)
-  kSupportActions,    // follow-ups, checklist steps, guard overrides
-  kManageTenant,      // keys, segments, templates, policies
+  kWriteCustomers,  // create/update customers, signals
+  kMoveCustomers,   // lifecycle transitions (support too: moves with a reason)
+  kSupportActions,  // follow-ups, checklist steps, guard overrides
+  kManageTenant,    // keys, segments, templates, policies
 };
 
 bool Allows(Role role, Permission permission);

@@ -4,12 +4,18 @@ namespace lifecycle::domain {
 
 std::string_view StageName(Stage stage) {
   switch (stage) {
-    case Stage::kNew: return "NEW";
-    case Stage::kSegmented: return "SEGMENTED";
-    case Stage::kOnboarding: return "ONBOARDING";
-    case Stage::kRetained: return "RETAINED";
-    case Stage::kExtended: return "EXTENDED";
-    case Stage::kLapsed: return "LAPSED";
+    case Stage::kNew:
+      return "NEW";
+    case Stage::kSegmented:
+      return "SEGMENTED";
+    case Stage::kOnboarding:
+      return "ONBOARDING";
+    case Stage::kRetained:
+      return "RETAINED";
+    case Stage::kExtended:
+      return "EXTENDED";
+    case Stage::kLapsed:
+      return "LAPSED";
   }
   return "UNKNOWN";
 }

@@ -16,9 +16,8 @@ enum class Stage {
   kLapsed = 6,
 };
 
-inline constexpr Stage kAllStages[] = {Stage::kNew,      Stage::kSegmented,
-                                       Stage::kOnboarding, Stage::kRetained,
-                                       Stage::kExtended, Stage::kLapsed};
+inline constexpr Stage kAllStages[] = {Stage::kNew,      Stage::kSegmented, Stage::kOnboarding,
+                                       Stage::kRetained, Stage::kExtended,  Stage::kLapsed};
 
 // Stable upper-case name, as stored in PostgreSQL ("ONBOARDING").
 std::string_view StageName(Stage stage);

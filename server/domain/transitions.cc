@@ -53,15 +53,14 @@ std::string MissingFor(Guard guard, const TransitionFacts& facts) {
                  ? std::to_string(facts.open_required_steps) + " required checklist step(s)"
                  : "";
     case Guard::kHoldsCrossSoldProduct:
-      return facts.products_held < 2 ? "a second product held (holds " +
-                                           std::to_string(facts.products_held) + ")"
-                                     : "";
+      return facts.products_held < 2
+                 ? "a second product held (holds " + std::to_string(facts.products_held) + ")"
+                 : "";
   }
   return "";
 }
 
-TransitionDecision Deny(const TransitionAttempt& attempt, std::string reason,
-                        std::string message) {
+TransitionDecision Deny(const TransitionAttempt& attempt, std::string reason, std::string message) {
   TransitionDecision decision;
   decision.error_reason = std::move(reason);
   decision.message = std::move(message);
@@ -75,12 +74,18 @@ TransitionDecision Deny(const TransitionAttempt& attempt, std::string reason,
 
 std::string_view TriggerName(Trigger trigger) {
   switch (trigger) {
-    case Trigger::kManual: return "MANUAL";
-    case Trigger::kSignal: return "SIGNAL";
-    case Trigger::kChecklistCompleted: return "CHECKLIST_COMPLETED";
-    case Trigger::kOfferAccepted: return "OFFER_ACCEPTED";
-    case Trigger::kLapseSweep: return "LAPSE_SWEEP";
-    case Trigger::kSegmentation: return "SEGMENTATION";
+    case Trigger::kManual:
+      return "MANUAL";
+    case Trigger::kSignal:
+      return "SIGNAL";
+    case Trigger::kChecklistCompleted:
+      return "CHECKLIST_COMPLETED";
+    case Trigger::kOfferAccepted:
+      return "OFFER_ACCEPTED";
+    case Trigger::kLapseSweep:
+      return "LAPSE_SWEEP";
+    case Trigger::kSegmentation:
+      return "SEGMENTATION";
   }
   return "UNKNOWN";
 }
@@ -99,10 +104,14 @@ std::optional<Trigger> TriggerFromName(std::string_view name) {
 
 std::string_view GuardName(Guard guard) {
   switch (guard) {
-    case Guard::kNone: return "NONE";
-    case Guard::kHasSegment: return "HAS_SEGMENT";
-    case Guard::kRequiredStepsDone: return "REQUIRED_STEPS_DONE";
-    case Guard::kHoldsCrossSoldProduct: return "HOLDS_CROSS_SOLD_PRODUCT";
+    case Guard::kNone:
+      return "NONE";
+    case Guard::kHasSegment:
+      return "HAS_SEGMENT";
+    case Guard::kRequiredStepsDone:
+      return "REQUIRED_STEPS_DONE";
+    case Guard::kHoldsCrossSoldProduct:
+      return "HOLDS_CROSS_SOLD_PRODUCT";
   }
   return "UNKNOWN";
 }
@@ -121,8 +130,8 @@ TransitionDecision DecideTransition(const TransitionAttempt& attempt,
   const TransitionRule* rule = FindRule(attempt.from, attempt.to);
   if (rule == nullptr || (rule->triggers & Bit(attempt.trigger)) == 0) {
     return Deny(attempt, "TRANSITION_NOT_ALLOWED",
-                "the lifecycle does not allow " + std::string(StageName(attempt.from)) +
-                    " -> " + std::string(StageName(attempt.to)) + " by " +
+                "the lifecycle does not allow " + std::string(StageName(attempt.from)) + " -> " +
+                    std::string(StageName(attempt.to)) + " by " +
                     std::string(TriggerName(attempt.trigger)));
   }
   if (rule->backwards && attempt.reason.empty()) {
@@ -145,9 +154,9 @@ TransitionDecision DecideTransition(const TransitionAttempt& attempt,
     overridden.overridden = true;
     return overridden;
   }
-  auto decision = Deny(attempt, "GUARD_FAILED",
-                       "guard " + std::string(GuardName(rule->guard)) + " failed: missing " +
-                           missing);
+  auto decision =
+      Deny(attempt, "GUARD_FAILED",
+           "guard " + std::string(GuardName(rule->guard)) + " failed: missing " + missing);
   decision.metadata["guard"] = std::string(GuardName(rule->guard));
   decision.metadata["missing"] = missing;
   if (!attempt.override_reason.empty()) {

@@ -29,9 +29,9 @@ std::optional<Trigger> TriggerFromNumber(int number);
 // the facts; the table names which guard applies.
 enum class Guard {
   kNone,
-  kHasSegment,              // a segment is assigned
-  kRequiredStepsDone,       // no required onboarding step is open
-  kHoldsCrossSoldProduct,   // holds more than one product
+  kHasSegment,             // a segment is assigned
+  kRequiredStepsDone,      // no required onboarding step is open
+  kHoldsCrossSoldProduct,  // holds more than one product
 };
 
 std::string_view GuardName(Guard guard);
@@ -78,7 +78,6 @@ struct TransitionDecision {
 };
 
 // The one place that decides whether a move is allowed.
-TransitionDecision DecideTransition(const TransitionAttempt& attempt,
-                                    const TransitionFacts& facts);
+TransitionDecision DecideTransition(const TransitionAttempt& attempt, const TransitionFacts& facts);
 
 }  // namespace lifecycle::domain

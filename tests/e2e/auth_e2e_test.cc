@@ -136,8 +136,7 @@ TEST_F(AuthE2eTest, CreateApiKeyShowsTheSecretOnceAndRetriesKeepTheKey) {
   EXPECT_EQ(first.api_key().key_id(), retry.api_key().key_id());
   EXPECT_FALSE(first.secret().empty());
   EXPECT_TRUE(retry.secret().empty());
-  EXPECT_EQ(db_.Query("SELECT count(*) FROM api_keys WHERE display_name = 'billing service'"),
-            "1");
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM api_keys WHERE display_name = 'billing service'"), "1");
   // The stored retry record holds no secret.
   EXPECT_EQ(db_.Query("SELECT count(*) FROM idempotency_keys WHERE position('" + first.secret() +
                       "'::bytea IN response) > 0"),
@@ -157,7 +156,9 @@ TEST_F(AuthE2eTest, CreateApiKeyRejectsBadInput) {
       {"no role", [](auto& r) { r.set_role(v1::ROLE_UNSPECIFIED); }, "role"},
       {"unknown role", [](auto& r) { r.set_role(static_cast<v1::Role>(42)); }, "role"},
       {"past expiry",
-       [](auto& r) { *r.mutable_expire_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1); },
+       [](auto& r) {
+         *r.mutable_expire_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1);
+       },
        "expire_time"},
       {"no request id", [](auto& r) { r.clear_request_id(); }, "request_id"},
   };

@@ -24,6 +24,7 @@ TEST(CliE2eTest, HelpListsEveryFlagWithItsEnvironmentVariable) {
       {"--statement-timeout-ms", "LIFECYCLE_STATEMENT_TIMEOUT_MS"},
       {"--watch-poll-ms", "LIFECYCLE_WATCH_POLL_MS"},
       {"--port-file", "LIFECYCLE_PORT_FILE"},
+      {"--bench-echo", "LIFECYCLE_BENCH_ECHO"},
   };
   for (const auto& [flag, env] : flags) {
     EXPECT_TRUE(std::regex_search(help.output, std::regex(flag + "\\b.*Env:" + env + "\\b")))
@@ -40,12 +41,13 @@ TEST(CliE2eTest, MissingDsnIsAUsageError) {
 
 TEST(CliE2eTest, MigrateThenCreateTenantPrintsAWorkingKey) {
   TestDatabase db;
-  db.Query("DROP TABLE customers, idempotency_keys, api_keys, tenants, schema_migrations");
+  // Start from an empty schema, as a brand-new database would be.
+  db.Query("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
   const CommandResult migrate = RunLifecycled({"migrate", "--dsn", db.dsn()});
   ASSERT_EQ(migrate.exit_code, 0) << migrate.output;
   // Env instead of the flag: both must work.
-  const CommandResult created = RunLifecycled({"admin", "create-tenant", "--name", "Initech"},
-                                              {"LIFECYCLE_DSN=" + db.dsn()});
+  const CommandResult created =
+      RunLifecycled({"admin", "create-tenant", "--name", "Initech"}, {"LIFECYCLE_DSN=" + db.dsn()});
   ASSERT_EQ(created.exit_code, 0) << created.output;
   std::smatch key;
   ASSERT_TRUE(std::regex_search(created.output, key, std::regex("admin_key: (lc_\\S+)")))

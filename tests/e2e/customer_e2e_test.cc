@@ -136,7 +136,8 @@ TEST_F(CustomerE2eTest, SameRequestIdWithAnotherPayloadIsRejected) {
   request.mutable_customer()->set_customer_id("c-1");
   request.set_request_id("reused");
   v1::CreateCustomerResponse response;
-  ASSERT_TRUE(client_->customers().CreateCustomer(client_->Context().get(), request, &response).ok());
+  ASSERT_TRUE(
+      client_->customers().CreateCustomer(client_->Context().get(), request, &response).ok());
   request.mutable_customer()->set_customer_id("c-2");
   const grpc::Status status =
       client_->customers().CreateCustomer(client_->Context().get(), request, &response);
@@ -194,9 +195,8 @@ TEST_F(CustomerE2eTest, StaleVersionIsAbortedWithBothVersions) {
   ASSERT_TRUE(Update("c-1", "{}", 1, NewRequestId(), &response).ok());
   const grpc::Status status = Update("c-1", "{}", 1, NewRequestId(), &response);
   EXPECT_EQ(status.error_code(), StatusCode::ABORTED);
-  EXPECT_EQ(ErrorMetadata(status),
-            (std::map<std::string, std::string>{{"actual_version", "2"},
-                                                {"expected_version", "1"}}));
+  EXPECT_EQ(ErrorMetadata(status), (std::map<std::string, std::string>{{"actual_version", "2"},
+                                                                       {"expected_version", "1"}}));
 }
 
 TEST_F(CustomerE2eTest, ConflictsAndMissingCustomers) {
@@ -205,9 +205,9 @@ TEST_F(CustomerE2eTest, ConflictsAndMissingCustomers) {
   create.mutable_customer()->set_customer_id("c-1");
   create.set_request_id(NewRequestId());
   v1::CreateCustomerResponse created;
-  EXPECT_EQ(client_->customers().CreateCustomer(client_->Context().get(), create, &created)
-                .error_code(),
-            StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(
+      client_->customers().CreateCustomer(client_->Context().get(), create, &created).error_code(),
+      StatusCode::ALREADY_EXISTS);
 
   v1::UpdateCustomerResponse updated;
   EXPECT_EQ(Update("nobody", "{}", std::nullopt, NewRequestId(), &updated).error_code(),
@@ -280,23 +280,20 @@ TEST_F(CustomerE2eTest, BadInputNamesTheField) {
        create([](auto& r) { r.mutable_customer()->set_customer_id("a b"); }),
        "customer.customer_id"},
       {"create: no request id", create([](auto& r) { r.clear_request_id(); }), "request_id"},
-      {"create: long request id",
-       create([](auto& r) { r.set_request_id(std::string(200, 'r')); }), "request_id"},
-      {"create: NaN attribute",
-       create([&](auto& r) {
+      {"create: long request id", create([](auto& r) { r.set_request_id(std::string(200, 'r')); }),
+       "request_id"},
+      {"create: NaN attribute", create([&](auto& r) {
          (*r.mutable_customer()->mutable_attributes()->mutable_fields())["score"] = nan;
        }),
        "customer.attributes.score"},
-      {"create: oversize attributes",
-       create([&](auto& r) {
+      {"create: oversize attributes", create([&](auto& r) {
          (*r.mutable_customer()->mutable_attributes()->mutable_fields())["blob"] = big;
        }),
        "customer.attributes"},
       {"update: no customer", update([](auto& r) { r.clear_customer(); }), "customer"},
       {"update: unknown mask path",
        update([](auto& r) { r.mutable_update_mask()->add_paths("stage"); }), "update_mask.paths"},
-      {"update: version 0", update([](auto& r) { r.set_expected_version(0); }),
-       "expected_version"},
+      {"update: version 0", update([](auto& r) { r.set_expected_version(0); }), "expected_version"},
       {"update: empty id", update([](auto& r) { r.mutable_customer()->set_customer_id(""); }),
        "customer.customer_id"},
       {"update: no request id", update([](auto& r) { r.clear_request_id(); }), "request_id"},
@@ -306,8 +303,7 @@ TEST_F(CustomerE2eTest, BadInputNamesTheField) {
       {"list: page size over 1000", list([](auto& r) { r.set_page_size(1001); }), "page_size"},
       {"list: unknown stage", list([](auto& r) { r.set_stage(static_cast<v1::Stage>(99)); }),
        "stage"},
-      {"list: malformed page token", list([](auto& r) { r.set_page_token("%%%"); }),
-       "page_token"},
+      {"list: malformed page token", list([](auto& r) { r.set_page_token("%%%"); }), "page_token"},
       {"list: forged page token", list([](auto& r) { r.set_page_token("Zm9vYmFy"); }),
        "page_token"},
       {"list: bad segment id", list([](auto& r) { r.set_segment_id("a b"); }), "segment_id"},

@@ -39,8 +39,8 @@ class E2eTest : public ::testing::Test {
     request.set_role(role);
     request.set_request_id(NewRequestId());
     v1::CreateApiKeyResponse response;
-    const grpc::Status status = client_->admin().CreateApiKey(client_->Context().get(), request,
-                                                               &response);
+    const grpc::Status status =
+        client_->admin().CreateApiKey(client_->Context().get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.secret();
   }

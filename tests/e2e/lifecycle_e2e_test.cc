@@ -56,9 +56,9 @@ TEST_F(LifecycleE2eTest, FullPathFromNewToExtendedAndBackThroughLapsed) {
   EXPECT_EQ(ErrorMetadata(guarded).at("from"), "RETAINED");
   EXPECT_EQ(ErrorMetadata(guarded).at("to"), "EXTENDED");
   v1::TransitionCustomerResponse extended;
-  ASSERT_TRUE(client_->Transition("c-1", v1::STAGE_EXTENDED, &extended, "", "",
-                                  "bought add-on in store")
-                  .ok());
+  ASSERT_TRUE(
+      client_->Transition("c-1", v1::STAGE_EXTENDED, &extended, "", "", "bought add-on in store")
+          .ok());
   EXPECT_EQ(extended.transition().override_reason(), "bought add-on in store");
   ASSERT_TRUE(client_->Transition("c-1", v1::STAGE_LAPSED, nullptr, "no purchase in 90 days").ok());
   v1::TransitionCustomerResponse back;
@@ -98,8 +98,9 @@ TEST_F(LifecycleE2eTest, DisallowedMovesAndGuardsExplainThemselves) {
 
   // A service key may not override; support may, with a reason.
   TestClient service = ClientWithKey(KeyWithRole(v1::ROLE_SERVICE));
-  EXPECT_EQ(ErrorReason(service.Transition("c-1", v1::STAGE_SEGMENTED, nullptr, "", "", "trust me")),
-            "GUARD_FAILED");
+  EXPECT_EQ(
+      ErrorReason(service.Transition("c-1", v1::STAGE_SEGMENTED, nullptr, "", "", "trust me")),
+      "GUARD_FAILED");
   TestClient support = ClientWithKey(KeyWithRole(v1::ROLE_SUPPORT));
   EXPECT_TRUE(
       support.Transition("c-1", v1::STAGE_SEGMENTED, nullptr, "", "", "segment pending review")
@@ -163,10 +164,10 @@ TEST_F(LifecycleE2eTest, StageNowAsOfAndInBulk) {
   client_->CreateCustomer("c-1");
   client_->CreateCustomer("c-2");
   // TimeUtil::GetCurrentTime() has whole seconds only in protobuf 3.21.
-  const auto before_move = TimeUtil::MicrosecondsToTimestamp(
-      std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const auto before_move =
+      TimeUtil::MicrosecondsToTimestamp(std::chrono::duration_cast<std::chrono::microseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
   ASSERT_TRUE(client_->Transition("c-1", v1::STAGE_SEGMENTED, nullptr, "", "smb").ok());
 
   const v1::CustomerStage now = Stage("c-1");
@@ -192,9 +193,8 @@ TEST_F(LifecycleE2eTest, StageNowAsOfAndInBulk) {
   v1::BatchGetCustomerStagesRequest batch;
   for (const char* id : {"c-1", "nobody", "c-2", "c-1"}) batch.add_customer_ids(id);
   v1::BatchGetCustomerStagesResponse stages;
-  ASSERT_TRUE(client_->lifecycle()
-                  .BatchGetCustomerStages(client_->Context().get(), batch, &stages)
-                  .ok());
+  ASSERT_TRUE(
+      client_->lifecycle().BatchGetCustomerStages(client_->Context().get(), batch, &stages).ok());
   EXPECT_EQ(stages.customer_stages_size(), 2);
   ASSERT_EQ(stages.missing_customer_ids_size(), 1);
   EXPECT_EQ(stages.missing_customer_ids(0), "nobody");
@@ -225,8 +225,8 @@ TEST_F(LifecycleE2eTest, BadInputNamesTheField) {
   history.set_customer_id("c-1");
   history.set_page_token("bm90LWEtdG9rZW4");
   v1::ListStageHistoryResponse listed;
-  EXPECT_EQ(ViolatedFields(client_->lifecycle().ListStageHistory(client_->Context().get(),
-                                                                  history, &listed)),
+  EXPECT_EQ(ViolatedFields(
+                client_->lifecycle().ListStageHistory(client_->Context().get(), history, &listed)),
             std::vector<std::string>{"page_token"});
   EXPECT_EQ(db_.Query("SELECT count(*) FROM stage_transitions"), "0");
 }

@@ -28,8 +28,7 @@ int main() {
       tx.exec(std::string("UPDATE pg_database SET datistemplate = true WHERE datname = '") +
               kTemplateDatabase + "'");
     }
-    std::cout << "template " << kTemplateDatabase << " migrated (" << applied
-              << " migrations)\n";
+    std::cout << "template " << kTemplateDatabase << " migrated (" << applied << " migrations)\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "prepare_test_template: " << e.what() << "\n";

@@ -68,10 +68,17 @@ int WaitExit(pid_t pid) {
 ServerProcess::ServerProcess(const std::string& dsn, std::vector<std::string> extra_args)
     : dir_(MakeTempDir()) {
   const std::string port_file = dir_ + "/port";
-  std::vector<std::string> args = {Binary(),       "--listen",           "127.0.0.1:0",
-                                   "--dsn",        dsn,                  "--port-file",
-                                   port_file,      "--health-interval-ms", "100",
-                                   "--shutdown-grace", "5"};
+  std::vector<std::string> args = {Binary(),
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--dsn",
+                                   dsn,
+                                   "--port-file",
+                                   port_file,
+                                   "--health-interval-ms",
+                                   "100",
+                                   "--shutdown-grace",
+                                   "5"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = Spawn(args, {}, dir_ + "/server.log");
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -25,8 +25,7 @@ std::string UniqueName() {
 std::string AdminDsn() {
   const char* dsn = std::getenv("LIFECYCLE_TEST_DSN");
   if (dsn == nullptr || *dsn == '\0') {
-    throw std::runtime_error(
-        "LIFECYCLE_TEST_DSN is not set: run the suite through ./scripts/test");
+    throw std::runtime_error("LIFECYCLE_TEST_DSN is not set: run the suite through ./scripts/test");
   }
   return dsn;
 }
@@ -69,9 +68,9 @@ std::string TestDatabase::Query(const std::string& sql) const {
 std::string TestDatabase::CreateTenant(const std::string& name) const {
   pqxx::connection conn(dsn_);
   pqxx::work tx(conn);
-  auto id = tx.exec_params1("INSERT INTO tenants (name) VALUES ($1) RETURNING tenant_id::text",
-                            name)[0]
-                .as<std::string>();
+  auto id =
+      tx.exec_params1("INSERT INTO tenants (name) VALUES ($1) RETURNING tenant_id::text", name)[0]
+          .as<std::string>();
   tx.commit();
   return id;
 }
