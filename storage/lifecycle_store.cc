@@ -36,11 +36,17 @@ const Statement kCreatedAt{
     "lifecycle_created_at",
     "SELECT " LC_SQL_MICROS(
         "created_at") " FROM customers WHERE tenant_id = $1::uuid AND customer_id = $2"};
+// stage_entered_at is taken after the row lock, from the wall clock (now() is
+// the transaction's start, which can precede the previous move's commit),
+// and never earlier than the stage it leaves: moves of one customer are
+// ordered by the lock, and their times must agree.
 const Statement kSetStage{
     "lifecycle_set_stage",
-    "UPDATE customers SET stage = $3, segment_id = nullif($4, ''), stage_entered_at = now(),"
-    " version = version + 1, updated_at = now()"
-    " WHERE tenant_id = $1::uuid AND customer_id = $2 RETURNING " STAGE_COLUMNS};
+    "UPDATE customers c SET stage = $3, segment_id = nullif($4, ''),"
+    " stage_entered_at = greatest(clock.now, c.stage_entered_at),"
+    " updated_at = greatest(clock.now, c.stage_entered_at), version = c.version + 1"
+    " FROM (SELECT clock_timestamp() AS now) clock"
+    " WHERE c.tenant_id = $1::uuid AND c.customer_id = $2 RETURNING " STAGE_COLUMNS};
 // Last statement of a transition: takes the row lock that orders commits.
 const Statement kNextSequence{
     "lifecycle_next_sequence",
@@ -50,9 +56,11 @@ const Statement kNextSequence{
 const Statement kInsertTransition{
     "lifecycle_insert_transition",
     "INSERT INTO stage_transitions (tenant_id, sequence, customer_id, from_stage, to_stage,"
-    " trigger, actor, reason, override_reason, request_id, segment_id, from_entered_at)"
+    " trigger, actor, reason, override_reason, request_id, segment_id, from_entered_at,"
+    " occurred_at)"
     " VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), nullif($11, "
-    "''), " LC_SQL_FROM_MICROS("$12") ") RETURNING " TRANSITION_COLUMNS};
+    "''), " LC_SQL_FROM_MICROS("$12") ", " LC_SQL_FROM_MICROS(
+        "$13") ") RETURNING " TRANSITION_COLUMNS};
 const Statement kNotify{"lifecycle_notify", "SELECT pg_notify($1, $2)"};
 const Statement kHistory{
     "lifecycle_history",
@@ -181,15 +189,16 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
                                             decision.metadata);
   }
 
-  auto updated = tx_.Exec(kSetStage, tenant_id, command.customer_id, Name(command.to), segment_id);
+  const domain::StageSnapshot after = SnapshotFromRow(
+      tx_.Exec(kSetStage, tenant_id, command.customer_id, Name(command.to), segment_id).at(0));
   const std::int64_t sequence = tx_.Exec(kNextSequence, tenant_id)[0][0].as<std::int64_t>();
-  auto logged =
-      tx_.Exec(kInsertTransition, tenant_id, sequence, command.customer_id, Name(before.stage),
-               Name(command.to), std::string(domain::TriggerName(command.trigger)), command.actor,
-               command.reason, decision.overridden ? command.override_reason : "",
-               command.request_id, segment_id, ToEpochMicros(before.stage_enter_time));
+  auto logged = tx_.Exec(
+      kInsertTransition, tenant_id, sequence, command.customer_id, Name(before.stage),
+      Name(command.to), std::string(domain::TriggerName(command.trigger)), command.actor,
+      command.reason, decision.overridden ? command.override_reason : "", command.request_id,
+      segment_id, ToEpochMicros(before.stage_enter_time), ToEpochMicros(after.stage_enter_time));
   tx_.Exec(kNotify, std::string(kTransitionChannel), tenant_id);
-  return TransitionOutcome{SnapshotFromRow(updated.at(0)), TransitionFromRow(logged.at(0))};
+  return TransitionOutcome{after, TransitionFromRow(logged.at(0))};
 }
 
 std::vector<domain::StageTransition> LifecycleStore::History(const std::string& tenant_id,

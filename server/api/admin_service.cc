@@ -114,12 +114,7 @@ grpc::ServerUnaryReactor* AdminService::ListApiKeys(grpc::CallbackServerContext*
     std::optional<storage::ApiKeyCursor> after;
     if (!request->page_token().empty()) {
       auto position = DecodePageToken(request->page_token(), kQuery, 2);
-      std::int64_t micros = 0;
-      try {
-        micros = std::stoll(position[0]);
-      } catch (const std::exception&) {
-        throw domain::Error::InvalidArgument("page_token", "is malformed");
-      }
+      const std::int64_t micros = PositivePosition(position[0]);
       after = storage::ApiKeyCursor{storage::FromEpochMicros(micros), position[1]};
     }
     auto keys = call.session().Run(call.SingleRead(), [&](storage::Transaction& tx) {

@@ -160,11 +160,39 @@ grpc::Status CallRunner::Busy() {
                       "server busy: too many calls in flight; retry with backoff");
 }
 
+bool CallRunner::BeginCall() {
+  std::lock_guard lock(drain_mutex_);
+  if (draining_) return false;
+  ++in_flight_;
+  return true;
+}
+
+void CallRunner::EndCall() {
+  std::lock_guard lock(drain_mutex_);
+  if (--in_flight_ == 0) drained_.notify_all();
+}
+
+bool CallRunner::Drain(std::chrono::system_clock::time_point deadline) {
+  std::unique_lock lock(drain_mutex_);
+  draining_ = true;
+  return drained_.wait_until(lock, deadline, [this] { return in_flight_ == 0; });
+}
+
+grpc::Status CallRunner::Draining() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "server shutting down; retry on another instance");
+}
+
 grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context,
                                             const RpcInfo& rpc,
                                             std::function<void(CallScope&)> handler) {
   auto* reactor = context->DefaultReactor();
   const auto started = std::chrono::steady_clock::now();
+  if (!BeginCall()) {
+    Log(rpc.method, Draining(), started, "", "");
+    reactor->Finish(Draining());
+    return reactor;
+  }
   auto run = [this, context, reactor, rpc, started,
               handler = std::move(handler)](storage::Session& session) {
     std::string tenant_id;
@@ -172,10 +200,12 @@ grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context
     const grpc::Status status = Execute(context, rpc, session, handler, &tenant_id, &request_id);
     Log(rpc.method, status, started, tenant_id, request_id);
     reactor->Finish(status);
+    EndCall();
   };
   if (!Submit(std::move(run))) {
     Log(rpc.method, Busy(), started, "", "");
     reactor->Finish(Busy());
+    EndCall();
   }
   return reactor;
 }

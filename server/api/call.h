@@ -3,7 +3,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -96,9 +98,22 @@ class CallRunner {
 
   static grpc::Status Busy();
 
+  // In-flight accounting for graceful shutdown. BeginCall returns false once
+  // draining has begun; the caller then answers UNAVAILABLE.
+  bool BeginCall();
+  void EndCall();
+  // Refuses new calls from now on, then waits until every call in flight
+  // has finished or `deadline` passes. Returns true when none is left.
+  bool Drain(std::chrono::system_clock::time_point deadline);
+  static grpc::Status Draining();
+
  private:
   storage::SessionPool& pool_;
   Authenticator& authenticator_;
+  std::mutex drain_mutex_;
+  std::condition_variable drained_;
+  bool draining_ = false;
+  int in_flight_ = 0;
 };
 
 }  // namespace lifecycle::api

@@ -20,8 +20,12 @@ domain::Timestamp FromProto(const google::protobuf::Timestamp& time) {
 }
 
 bool IsValidTimestamp(const google::protobuf::Timestamp& time) {
-  return time.seconds() >= TimeUtil::kTimestampMinSeconds &&
-         time.seconds() <= TimeUtil::kTimestampMaxSeconds && time.nanos() >= 0 &&
+  // system_clock counts nanoseconds in 64 bits: about 1678 to 2262. Beyond
+  // that a conversion would wrap around, so such times are refused.
+  constexpr std::int64_t kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(domain::Timestamp::duration::max()).count() -
+      1;
+  return time.seconds() >= -kMaxSeconds && time.seconds() <= kMaxSeconds && time.nanos() >= 0 &&
          time.nanos() <= 999'999'999;
 }
 

@@ -19,7 +19,8 @@ namespace lifecycle::api {
 
 google::protobuf::Timestamp ToProto(domain::Timestamp time);
 domain::Timestamp FromProto(const google::protobuf::Timestamp& time);
-// Within 0001-01-01..9999-12-31 with nanos in range, as the type requires.
+// Nanos in range and the time representable by domain::Timestamp (years
+// 1678 to 2262, well inside what google.protobuf.Timestamp allows).
 bool IsValidTimestamp(const google::protobuf::Timestamp& time);
 
 v1::Stage ToProto(domain::Stage stage);

@@ -78,9 +78,7 @@ ListCustomersQuery ValidateListCustomers(const v1::ListCustomersRequest& request
     try {
       query.after = DecodePageToken(request.page_token(), query.query_digest, 1).front();
     } catch (const domain::Error& error) {
-      for (const auto& violation : error.violations()) {
-        violations.Add(violation.field, violation.description);
-      }
+      violations.AddFrom(error);
     }
   }
   std::move(violations).ThrowIfAny();

@@ -90,18 +90,17 @@ HistoryQuery ValidateListStageHistory(const v1::ListStageHistoryRequest& request
   domain::Violations violations;
   CheckId(violations, "customer_id", request.customer_id());
   HistoryQuery query{.customer_id = request.customer_id(),
-                     .page_size = CheckPageSize(violations, request.page_size())};
-  std::move(violations).ThrowIfAny();
-  query.query_digest = "history;" + request.customer_id();
+                     .page_size = CheckPageSize(violations, request.page_size()),
+                     .query_digest = "history;" + request.customer_id()};
   if (!request.page_token().empty()) {
-    const auto position = DecodePageToken(request.page_token(), query.query_digest, 1);
     try {
-      query.before = std::stoll(position.front());
-    } catch (const std::exception&) {
-      throw domain::Error::InvalidArgument("page_token",
-                                           "is malformed; pass next_page_token back unchanged");
+      query.before =
+          PositivePosition(DecodePageToken(request.page_token(), query.query_digest, 1).front());
+    } catch (const domain::Error& error) {
+      violations.AddFrom(error);
     }
   }
+  std::move(violations).ThrowIfAny();
   return query;
 }
 

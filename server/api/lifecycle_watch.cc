@@ -15,6 +15,11 @@ constexpr RpcInfo kRpc{"/lifecycle.v1.LifecycleService/WatchLifecycleEvents",
 LifecycleWatch::LifecycleWatch(grpc::CallbackServerContext* context, CallRunner& calls,
                                WatchHub& hub, const v1::WatchLifecycleEventsRequest& request)
     : context_(context), calls_(calls), hub_(hub), request_(request) {
+  if (!calls_.BeginCall()) {
+    counted_ = false;
+    Locked([this] { FinishLocked(CallRunner::Draining()); });
+    return;
+  }
   Locked([this] { ReadLocked(); });
 }
 
@@ -128,6 +133,9 @@ void LifecycleWatch::FinishLocked(const grpc::Status& status) {
   finish_ = status;
 }
 
-void LifecycleWatch::OnDone() { delete this; }
+void LifecycleWatch::OnDone() {
+  if (counted_) calls_.EndCall();
+  delete this;
+}
 
 }  // namespace lifecycle::api

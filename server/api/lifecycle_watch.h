@@ -60,6 +60,7 @@ class LifecycleWatch final : public grpc::ServerWriteReactor<v1::WatchLifecycleE
   CallRunner& calls_;
   WatchHub& hub_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool counted_ = true;  // holds an in-flight slot (see CallRunner::Drain)
 
   std::mutex mutex_;
   std::optional<grpc::Status> finish_;

@@ -1,6 +1,7 @@
 #include "server/api/page_token.h"
 
 #include <array>
+#include <charconv>
 
 #include "server/domain/error.h"
 
@@ -68,6 +69,16 @@ std::string EncodePageToken(std::string_view query, const std::vector<std::strin
     plain += value;
   }
   return Base64UrlEncode(plain);
+}
+
+std::int64_t PositivePosition(const std::string& value) {
+  std::int64_t number = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (error != std::errc() || end != value.data() + value.size() || number < 1 ||
+      value.front() == '0') {
+    Malformed();
+  }
+  return number;
 }
 
 std::vector<std::string> DecodePageToken(std::string_view token, std::string_view query,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@ std::string EncodePageToken(std::string_view query, const std::vector<std::strin
 // when the token is malformed or was issued for a different query.
 std::vector<std::string> DecodePageToken(std::string_view token, std::string_view query,
                                          std::size_t fields);
+
+// A position value that must be a whole number >= 1, written canonically
+// (no sign, spaces or trailing text): anything else is a malformed token.
+std::int64_t PositivePosition(const std::string& value);
 
 // Lists fetch page_size + 1 rows: the extra one only says that another page
 // exists. Drops it and returns whether it was there.

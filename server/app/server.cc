@@ -64,14 +64,17 @@ void Server::Shutdown() {
   if (!server_) return;
   api::LogEvent(spdlog::level::info, "shutdown",
                 {{"grace_seconds", std::to_string(config_.shutdown_grace.count())}});
+  const auto deadline = std::chrono::system_clock::now() + config_.shutdown_grace;
   if (health_) health_->Stop();
-  server_->GetHealthCheckService()->Shutdown();
-  // Open event streams end now (clients resume with after_sequence)
-  // instead of holding shutdown for the whole grace period.
+  server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING for probes
   if (transition_listener_) transition_listener_->Stop();
+  // Open event streams end now (clients resume with after_sequence); new
+  // calls get UNAVAILABLE; calls in flight finish within the grace period.
   watch_hub_.Close();
-  // The pool keeps running meanwhile: queued calls still finish their reactors.
-  server_->Shutdown(std::chrono::system_clock::now() + config_.shutdown_grace);
+  const bool drained = calls_.Drain(deadline);
+  // gRPC would otherwise also wait, up to the deadline, for idle clients to
+  // drop their connections; with no call left there is nothing to wait for.
+  server_->Shutdown(drained ? std::chrono::system_clock::now() : deadline);
   pool_.Shutdown();
   server_.reset();
 }

@@ -67,6 +67,10 @@ void Violations::Add(std::string field, std::string description) {
   list_.push_back({std::move(field), std::move(description)});
 }
 
+void Violations::AddFrom(const Error& error) {
+  list_.insert(list_.end(), error.violations().begin(), error.violations().end());
+}
+
 void Violations::ThrowIfAny() && {
   if (!list_.empty()) throw Error::InvalidArgument(std::move(list_));
 }

@@ -73,6 +73,8 @@ class Error : public std::exception {
 class Violations {
  public:
   void Add(std::string field, std::string description);
+  // Adds the field violations another check reported (e.g. a page token).
+  void AddFrom(const Error& error);
   bool empty() const { return list_.empty(); }
   // Throws Error::InvalidArgument if anything was added.
   void ThrowIfAny() &&;
