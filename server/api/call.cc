@@ -40,28 +40,6 @@ std::string AuthorizationHeader(const grpc::CallbackServerContext& context) {
   return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
 }
 
-std::string_view CodeName(grpc::StatusCode code) {
-  static constexpr std::string_view kNames[] = {"OK",
-                                                "CANCELLED",
-                                                "UNKNOWN",
-                                                "INVALID_ARGUMENT",
-                                                "DEADLINE_EXCEEDED",
-                                                "NOT_FOUND",
-                                                "ALREADY_EXISTS",
-                                                "PERMISSION_DENIED",
-                                                "RESOURCE_EXHAUSTED",
-                                                "FAILED_PRECONDITION",
-                                                "ABORTED",
-                                                "OUT_OF_RANGE",
-                                                "UNIMPLEMENTED",
-                                                "INTERNAL",
-                                                "UNAVAILABLE",
-                                                "DATA_LOSS",
-                                                "UNAUTHENTICATED"};
-  const auto index = static_cast<std::size_t>(code);
-  return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
-}
-
 }  // namespace
 
 std::chrono::milliseconds CallScope::TimeLeft() const {
@@ -149,7 +127,7 @@ void CallRunner::Log(std::string_view method, const grpc::Status& status,
   std::snprintf(latency_text, sizeof latency_text, "%.3f", millis);
   LogEvent(spdlog::level::info, "rpc",
            {{"method", std::string(method)},
-            {"code", std::string(CodeName(status.error_code()))},
+            {"code", std::string(StatusCodeName(status.error_code()))},
             {"latency_ms", latency_text},
             {"tenant", tenant_id},
             {"request_id", request_id}});

@@ -2,6 +2,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string_view>
+
 #include "server/domain/error.h"
 
 namespace lifecycle::api {
@@ -13,5 +15,8 @@ namespace lifecycle::api {
 grpc::Status ToGrpcStatus(const domain::Error& error);
 
 grpc::StatusCode ToGrpcCode(domain::ErrorCode code);
+
+// "NOT_FOUND" for grpc::StatusCode::NOT_FOUND (logs and reports).
+std::string_view StatusCodeName(grpc::StatusCode code);
 
 }  // namespace lifecycle::api

@@ -5,32 +5,12 @@
 #include <mutex>
 #include <thread>
 
+#include "server/api/status_mapping.h"
+
 namespace lifecycle::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int index = static_cast<int>(code);
-  return index >= 0 && index <= 16 ? kNames[index] : std::to_string(index);
-}
 
 struct Shared {
   Shared(Scenario& s, const LoadOptions& o, Clock::time_point stop)
@@ -71,7 +51,7 @@ void Worker(Shared& shared, int worker) {
           std::chrono::duration_cast<std::chrono::nanoseconds>(end - call->start).count());
     } else {
       ++local.errors;
-      ++local.error_codes[CodeName(call->status.error_code()) + ": " +
+      ++local.error_codes[std::string(api::StatusCodeName(call->status.error_code())) + ": " +
                           call->status.error_message().substr(0, 120)];
     }
     if (MayLaunch(shared)) {
