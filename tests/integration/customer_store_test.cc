@@ -15,6 +15,7 @@
 
 #include "server/domain/error.h"
 #include "storage/session.h"
+#include "tests/support/store_test.h"
 #include "tests/support/test_database.h"
 
 namespace lifecycle {
@@ -30,29 +31,8 @@ domain::CustomerFilter Filter(std::optional<Stage> stage, std::optional<std::str
   return filter;
 }
 
-class CustomerStoreTest : public ::testing::Test {
+class CustomerStoreTest : public testing::StoreTest<storage::CustomerStore> {
  protected:
-  // Runs body(CustomerStore&) in one committed transaction.
-  template <class Body>
-  auto InTx(Body&& body) {
-    return session_.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
-      storage::CustomerStore store(tx);
-      return body(store);
-    });
-  }
-
-  // The domain::Error that body throws; fails the test when it throws none.
-  template <class Body>
-  std::optional<domain::Error> ErrorFrom(Body&& body) {
-    try {
-      InTx(body);
-    } catch (const domain::Error& error) {
-      return error;
-    }
-    ADD_FAILURE() << "expected a domain::Error";
-    return std::nullopt;
-  }
-
   std::vector<std::string> ListIds(const std::string& tenant, const domain::CustomerFilter& filter,
                                    int page_size) {
     std::vector<std::string> ids;
@@ -69,10 +49,6 @@ class CustomerStoreTest : public ::testing::Test {
     ADD_FAILURE() << "List never ended";
     return ids;
   }
-
-  testing::TestDatabase db_;
-  std::string tenant_ = db_.CreateTenant("acme");
-  storage::Session session_{storage::SessionOptions{.dsn = db_.dsn()}};
 };
 
 TEST_F(CustomerStoreTest, CreateThenGetRoundTrips) {

@@ -29,6 +29,7 @@
 #include "storage/session.h"
 #include "storage/sql_time.h"
 #include "storage/transaction.h"
+#include "tests/support/store_test.h"
 #include "tests/support/test_database.h"
 
 namespace lifecycle {
@@ -83,29 +84,8 @@ std::vector<std::int64_t> Range(std::int64_t first, std::int64_t last) {
   return range;
 }
 
-class LifecycleStoreTest : public ::testing::Test {
+class LifecycleStoreTest : public testing::StoreTest<storage::LifecycleStore> {
  protected:
-  // Runs body(LifecycleStore&) in one committed transaction.
-  template <class Body>
-  auto InTx(Body&& body) {
-    return session_.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
-      storage::LifecycleStore store(tx);
-      return body(store);
-    });
-  }
-
-  // The domain::Error that body throws; fails the test when it throws none.
-  template <class Body>
-  std::optional<domain::Error> ErrorFrom(Body&& body) {
-    try {
-      InTx(body);
-    } catch (const domain::Error& error) {
-      return error;
-    }
-    ADD_FAILURE() << "expected a domain::Error";
-    return std::nullopt;
-  }
-
   domain::Customer CreateCustomer(const std::string& customer_id) {
     return CreateCustomerIn(tenant_, customer_id);
   }
@@ -168,10 +148,6 @@ class LifecycleStoreTest : public ::testing::Test {
         " (SELECT count(*) FROM stage_transitions) || ' | ' ||"
         " coalesce((SELECT string_agg(last_sequence::text, ',') FROM tenant_sequences), 'none')");
   }
-
-  testing::TestDatabase db_;
-  std::string tenant_ = db_.CreateTenant("acme");
-  storage::Session session_{storage::SessionOptions{.dsn = db_.dsn()}};
 };
 
 // ---------------------------------------------------------------- Apply

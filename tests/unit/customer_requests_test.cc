@@ -15,40 +15,22 @@
 #include "server/api/request_checks.h"
 #include "server/domain/error.h"
 #include "server/domain/stage.h"
+#include "tests/support/request_cases.h"
 
 namespace lifecycle::api {
 namespace {
 
 using google::protobuf::Value;
-using Fields = std::vector<std::string>;
+using validation_testing::Case;
+using validation_testing::CaseName;
+using validation_testing::Fields;
+using validation_testing::Sorted;
+using validation_testing::ViolatedFields;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // ---------------------------------------------------------------- helpers
-
-// The sorted field paths of the INVALID_ARGUMENT `fn` throws; empty when it
-// accepts the request. Duplicates are kept: each violation counts.
-Fields ViolatedFields(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const domain::Error& error) {
-    EXPECT_EQ(error.code(), domain::ErrorCode::kInvalidArgument) << error.message();
-    Fields fields;
-    for (const auto& violation : error.violations()) {
-      fields.push_back(violation.field);
-      EXPECT_FALSE(violation.description.empty()) << violation.field;
-    }
-    std::sort(fields.begin(), fields.end());
-    return fields;
-  }
-  return {};
-}
-
-Fields Sorted(Fields fields) {
-  std::sort(fields.begin(), fields.end());
-  return fields;
-}
 
 Value Number(double number) {
   Value value;
@@ -109,23 +91,6 @@ v1::UpdateCustomerRequest ValidUpdate() {
   request.mutable_update_mask()->add_paths("attributes");
   request.set_expected_version(3);
   return request;
-}
-
-template <class Request>
-struct Case {
-  std::string name;
-  std::function<void(Request&)> mutate;
-  Fields fields;  // every violated field path; empty = valid
-};
-
-template <class Request>
-void PrintTo(const Case<Request>& c, std::ostream* os) {
-  *os << c.name;
-}
-
-template <class Request>
-std::string CaseName(const testing::TestParamInfo<Case<Request>>& info) {
-  return info.param.name;
 }
 
 Value Null() {

@@ -20,12 +20,17 @@
 #include "server/api/request_checks.h"
 #include "server/domain/error.h"
 #include "server/domain/stage.h"
+#include "tests/support/request_cases.h"
 
 namespace lifecycle::api {
 namespace {
 
-using Fields = std::vector<std::string>;
 using std::chrono::system_clock;
+using validation_testing::Case;
+using validation_testing::CaseName;
+using validation_testing::Fields;
+using validation_testing::Sorted;
+using validation_testing::ViolatedFields;
 
 // Bounds of google.protobuf.Timestamp: 0001-01-01T00:00:00Z and
 // 9999-12-31T23:59:59.999999999Z.
@@ -33,24 +38,6 @@ constexpr std::int64_t kMinTimestampSeconds = -62135596800;
 constexpr std::int64_t kMaxTimestampSeconds = 253402300799;
 
 // ---------------------------------------------------------------- helpers
-
-// The field paths of the INVALID_ARGUMENT `fn` throws, sorted; empty when it
-// accepts the request. Duplicates are kept: each violation counts.
-Fields ViolatedFields(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const domain::Error& error) {
-    EXPECT_EQ(error.code(), domain::ErrorCode::kInvalidArgument) << error.message();
-    Fields fields;
-    for (const auto& violation : error.violations()) {
-      fields.push_back(violation.field);
-      EXPECT_FALSE(violation.description.empty()) << violation.field;
-    }
-    std::sort(fields.begin(), fields.end());
-    return fields;
-  }
-  return {};
-}
 
 // The one violation `fn` throws (field and description).
 domain::FieldViolation OnlyViolation(const std::function<void()>& fn) {
@@ -64,28 +51,6 @@ domain::FieldViolation OnlyViolation(const std::function<void()>& fn) {
   }
   ADD_FAILURE() << "expected INVALID_ARGUMENT";
   return {};
-}
-
-Fields Sorted(Fields fields) {
-  std::sort(fields.begin(), fields.end());
-  return fields;
-}
-
-template <class Request>
-struct Case {
-  std::string name;
-  std::function<void(Request&)> mutate;
-  Fields fields;  // every violated field path; empty = valid
-};
-
-template <class Request>
-void PrintTo(const Case<Request>& c, std::ostream* os) {
-  *os << c.name;
-}
-
-template <class Request>
-std::string CaseName(const testing::TestParamInfo<Case<Request>>& info) {
-  return info.param.name;
 }
 
 template <class Request>
