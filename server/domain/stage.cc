@@ -1,5 +1,7 @@
 #include "server/domain/stage.h"
 
+#include "server/domain/enum_names.h"
+
 namespace lifecycle::domain {
 
 std::string_view StageName(Stage stage) {
@@ -21,17 +23,9 @@ std::string_view StageName(Stage stage) {
 }
 
 std::optional<Stage> StageFromName(std::string_view name) {
-  for (Stage stage : kAllStages) {
-    if (StageName(stage) == name) return stage;
-  }
-  return std::nullopt;
+  return EnumFromName(kAllStages, StageName, name);
 }
 
-std::optional<Stage> StageFromNumber(int number) {
-  for (Stage stage : kAllStages) {
-    if (static_cast<int>(stage) == number) return stage;
-  }
-  return std::nullopt;
-}
+std::optional<Stage> StageFromNumber(int number) { return EnumFromNumber(kAllStages, number); }
 
 }  // namespace lifecycle::domain
