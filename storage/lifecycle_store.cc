@@ -11,10 +11,11 @@ namespace {
 #define STAGE_COLUMNS \
   "customer_id, stage, coalesce(segment_id, ''), version, " LC_SQL_MICROS("stage_entered_at")
 
-#define TRANSITION_COLUMNS                                                                 \
+#define TRANSITION_COLUMNS \
   "sequence, customer_id, from_stage, to_stage, trigger, actor, reason, override_reason, " \
   "coalesce(request_id, ''), coalesce(segment_id, ''), " LC_SQL_MICROS(                    \
-      "from_entered_at") ", " LC_SQL_MICROS("occurred_at")
+      "from_entered_at") ", " LC_SQL_MICROS("occurred_at") ", coalesce(previous_segment_id, ''), " \
+                         "coalesce(segment_version, 0)"
 
 const Statement kGetStage{"lifecycle_get_stage",
                           "SELECT " STAGE_COLUMNS
@@ -43,7 +44,8 @@ const Statement kCreatedAt{
 const Statement kSetStage{
     "lifecycle_set_stage",
     "UPDATE customers c SET stage = $3, segment_id = nullif($4, ''),"
-    " stage_entered_at = greatest(clock.now, c.stage_entered_at),"
+    " stage_entered_at = CASE WHEN c.stage = $3 THEN c.stage_entered_at"
+    "                    ELSE greatest(clock.now, c.stage_entered_at) END,"
     " updated_at = greatest(clock.now, c.stage_entered_at), version = c.version + 1"
     " FROM (SELECT clock_timestamp() AS now) clock"
     " WHERE c.tenant_id = $1::uuid AND c.customer_id = $2 RETURNING " STAGE_COLUMNS};
@@ -57,10 +59,10 @@ const Statement kInsertTransition{
     "lifecycle_insert_transition",
     "INSERT INTO stage_transitions (tenant_id, sequence, customer_id, from_stage, to_stage,"
     " trigger, actor, reason, override_reason, request_id, segment_id, from_entered_at,"
-    " occurred_at)"
-    " VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), nullif($11, "
-    "''), " LC_SQL_FROM_MICROS("$12") ", " LC_SQL_FROM_MICROS(
-        "$13") ") RETURNING " TRANSITION_COLUMNS};
+    " occurred_at, previous_segment_id, segment_version)"
+    " VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), nullif($11, ''), "
+    LC_SQL_FROM_MICROS("$12") ", " LC_SQL_FROM_MICROS("$13") ", nullif($14, ''),"
+    " nullif($15::bigint, 0)) RETURNING " TRANSITION_COLUMNS};
 const Statement kNotify{"lifecycle_notify", "SELECT pg_notify($1, $2)"};
 const Statement kHistory{
     "lifecycle_history",
@@ -104,6 +106,8 @@ domain::StageTransition TransitionFromRow(const pqxx::row& row) {
       .segment_id = row[9].as<std::string>(),
       .from_enter_time = FromEpochMicros(row[10].as<std::int64_t>()),
       .occur_time = FromEpochMicros(row[11].as<std::int64_t>()),
+      .previous_segment_id = row[12].as<std::string>(),
+      .segment_version = row[13].as<std::int64_t>(),
   };
 }
 
@@ -189,14 +193,47 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
                                             decision.metadata);
   }
 
+  return WriteMove(
+      tenant_id, before,
+      Move{.to = command.to,
+           .trigger = command.trigger,
+           .actor = command.actor,
+           .reason = command.reason,
+           .override_reason = decision.overridden ? command.override_reason : "",
+           .request_id = command.request_id,
+           .segment_id = segment_id,
+           .segment_version = segment_id == before.segment_id ? 0 : command.segment_version});
+}
+
+std::optional<TransitionOutcome> LifecycleStore::PlaceInSegment(
+    const std::string& tenant_id, const std::string& customer_id,
+    const domain::SegmentPlacement& placement, const std::string& request_id) {
+  auto locked = tx_.Exec(kLockStage, tenant_id, customer_id);
+  if (locked.empty()) throw domain::Error::NotFound("customer '" + customer_id + "'");
+  const domain::StageSnapshot before = SnapshotFromRow(locked[0]);
+  if (before.segment_id == placement.segment_id) return std::nullopt;
+  // Placing a NEW customer is their first move; anyone else only changes
+  // segment, recorded as a row that keeps the stage.
+  const bool acquires = before.stage == domain::Stage::kNew && !placement.segment_id.empty();
+  return WriteMove(tenant_id, before,
+                   Move{.to = acquires ? domain::Stage::kSegmented : before.stage,
+                        .trigger = domain::Trigger::kSegmentation,
+                        .actor = std::string(domain::kSystemActor),
+                        .request_id = request_id,
+                        .segment_id = placement.segment_id,
+                        .segment_version = placement.version});
+}
+
+TransitionOutcome LifecycleStore::WriteMove(const std::string& tenant_id,
+                                            const domain::StageSnapshot& before, const Move& move) {
   const domain::StageSnapshot after = SnapshotFromRow(
-      tx_.Exec(kSetStage, tenant_id, command.customer_id, Name(command.to), segment_id).at(0));
+      tx_.Exec(kSetStage, tenant_id, before.customer_id, Name(move.to), move.segment_id).at(0));
   const std::int64_t sequence = tx_.Exec(kNextSequence, tenant_id)[0][0].as<std::int64_t>();
   auto logged = tx_.Exec(
-      kInsertTransition, tenant_id, sequence, command.customer_id, Name(before.stage),
-      Name(command.to), std::string(domain::TriggerName(command.trigger)), command.actor,
-      command.reason, decision.overridden ? command.override_reason : "", command.request_id,
-      segment_id, ToEpochMicros(before.stage_enter_time), ToEpochMicros(after.stage_enter_time));
+      kInsertTransition, tenant_id, sequence, before.customer_id, Name(before.stage), Name(move.to),
+      std::string(domain::TriggerName(move.trigger)), move.actor, move.reason, move.override_reason,
+      move.request_id, move.segment_id, ToEpochMicros(before.stage_enter_time),
+      ToEpochMicros(after.stage_enter_time), before.segment_id, move.segment_version);
   tx_.Exec(kNotify, std::string(kTransitionChannel), tenant_id);
   return TransitionOutcome{after, TransitionFromRow(logged.at(0))};
 }

@@ -38,6 +38,14 @@ class LifecycleStore {
   // ABORTED (VERSION_MISMATCH) or FAILED_PRECONDITION (the decision's reason).
   TransitionOutcome Apply(const std::string& tenant_id, const domain::TransitionCommand& command);
 
+  // Records segmentation's decision for one customer: nothing if unchanged;
+  // a NEW customer placed in a segment moves to SEGMENTED; anyone else gets a
+  // segment-change row (same stage). Trigger SEGMENTATION, actor "system".
+  std::optional<TransitionOutcome> PlaceInSegment(const std::string& tenant_id,
+                                                  const std::string& customer_id,
+                                                  const domain::SegmentPlacement& placement,
+                                                  const std::string& request_id);
+
   // A customer's transitions with sequence < before (nothing: newest), newest first.
   std::vector<domain::StageTransition> History(const std::string& tenant_id,
                                                const std::string& customer_id,
@@ -50,6 +58,22 @@ class LifecycleStore {
   bool CustomerExists(const std::string& tenant_id, const std::string& customer_id);
 
  private:
+  // What a decided move writes.
+  struct Move {
+    domain::Stage to = domain::Stage::kNew;
+    domain::Trigger trigger = domain::Trigger::kManual;
+    std::string actor;
+    std::string reason;
+    std::string override_reason;  // only when the decision used it
+    std::string request_id;
+    std::string segment_id;            // after the move ("" for none)
+    std::int64_t segment_version = 0;  // of segment_id's rule, when it changed
+  };
+  // Writes the stage, the log row and the tenant's next sequence (last, so
+  // sequence order is commit order), and wakes watchers after commit.
+  TransitionOutcome WriteMove(const std::string& tenant_id, const domain::StageSnapshot& before,
+                              const Move& move);
+
   domain::TransitionFacts LoadFacts(const std::string& tenant_id, const std::string& segment_id);
 
   Transaction& tx_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -8,5 +9,8 @@ namespace lifecycle::storage {
 // A PostgreSQL array literal ('{"a","b"}') for a text[] parameter, every
 // element quoted and escaped, so any string round-trips.
 std::string ToSqlTextArray(const std::vector<std::string>& values);
+
+// The non-NULL elements of a one-dimensional text[] column.
+std::vector<std::string> FromSqlTextArray(const pqxx::field& field);
 
 }  // namespace lifecycle::storage

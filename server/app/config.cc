@@ -12,6 +12,7 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   int health_ms = static_cast<int>(c.health_interval.count());
   int statement_ms = static_cast<int>(c.statement_timeout.count());
   int watch_poll_ms = static_cast<int>(c.watch_poll_interval.count());
+  int job_poll_ms = static_cast<int>(c.job_poll_interval.count());
 
   CLI::App app{
       "lifecycled: the customer reacquaintance lifecycle service (gRPC).\n"
@@ -67,6 +68,16 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       ->envname("LIFECYCLE_WATCH_POLL_MS")
       ->capture_default_str()
       ->check(CLI::Range(10, 60000));
+  app.add_option("--job-poll-ms", job_poll_ms,
+                 "Background jobs (re-segmentation) are looked for at least this often")
+      ->envname("LIFECYCLE_JOB_POLL_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 600000));
+  app.add_option("--resegment-batch-size", c.resegment_batch_size,
+                 "Customers re-segmented per transaction (smaller: shorter row locks)")
+      ->envname("LIFECYCLE_RESEGMENT_BATCH_SIZE")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--port-file", c.port_file, "Write the bound port here once serving")
       ->envname("LIFECYCLE_PORT_FILE");
   app.add_option("--bench-echo", c.bench_echo,
@@ -95,6 +106,7 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   c.health_interval = std::chrono::milliseconds{health_ms};
   c.statement_timeout = std::chrono::milliseconds{statement_ms};
   c.watch_poll_interval = std::chrono::milliseconds{watch_poll_ms};
+  c.job_poll_interval = std::chrono::milliseconds{job_poll_ms};
   if (migrate->parsed()) c.command = Command::kMigrate;
   if (create_tenant->parsed()) c.command = Command::kCreateTenant;
   if (c.dsn.empty()) {

@@ -22,6 +22,8 @@ struct Config {
   std::chrono::milliseconds health_interval{1000};
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds watch_poll_interval{1000};
+  std::chrono::milliseconds job_poll_interval{2000};
+  int resegment_batch_size = 10000;
   std::string port_file;
   bool bench_echo = false;  // serve lifecycle.bench.v1.EchoService
   std::string tenant_name;  // admin create-tenant
