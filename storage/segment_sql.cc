@@ -87,14 +87,13 @@ std::string CompareColumn(const std::string& column, const domain::RuleCondition
   return "coalesce(" + Compare(column, condition.op, condition.values) + ", false)";
 }
 
-// jsonb value at the attribute path, or NULL when absent.
+// jsonb value at the attribute path, or NULL when absent. `->` with a text
+// key follows object keys only (`#>` would also index arrays by number,
+// which the domain evaluator does not).
 std::string AttributeAt(const std::vector<std::string>& path) {
-  std::string keys;
-  for (const std::string& key : path) {
-    if (!keys.empty()) keys += ",";
-    keys += "\"" + key + "\"";  // keys are [A-Za-z0-9_-]: nothing to escape
-  }
-  return "(f.attributes #> '{" + keys + "}')";
+  std::string sql = "(f.attributes";
+  for (const std::string& key : path) sql += " -> " + QuoteText(key);
+  return sql + ")";
 }
 
 // Compares a JSON attribute: only a JSON value of the literal's type can
@@ -223,7 +222,8 @@ std::string CompileAssignment(std::span<const domain::SegmentRuleRef> ordered,
   std::string fallback = "''";
   for (const domain::SegmentRuleRef& segment : ordered) {
     if (segment.is_default) {
-      fallback = QuoteText(segment.segment_id);
+      // The first default, as domain::AssignSegment takes it.
+      if (fallback == "''") fallback = QuoteText(segment.segment_id);
     } else if (segment.rule) {
       sql += " WHEN " + CompileRule(*segment.rule, now) + " THEN " + QuoteText(segment.segment_id);
     }

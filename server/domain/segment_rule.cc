@@ -5,6 +5,7 @@
 #include <cmath>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/domain/enum_names.h"
@@ -166,39 +167,42 @@ std::optional<std::vector<std::string>> ParseAttributePath(std::string_view path
 // ------------------------------------------------------------ conditions
 
 // Collects the violations of one condition. `path` ends in ".condition".
+// Messages never echo the caller's text (only field names that parsed): it
+// may not be valid UTF-8, which a google.rpc.BadRequest cannot carry.
 class ConditionCheck {
  public:
-  ConditionCheck(const RuleCondition& condition, const std::string& path, Violations& violations)
-      : condition_(condition), path_(path), violations_(violations) {}
+  ConditionCheck(const RuleCondition& condition, std::string path, Violations& violations)
+      : condition_(condition), path_(std::move(path)), violations_(violations) {}
 
   void Run() {
     const std::optional<FieldRef> field = CheckField();
     const std::optional<RuleOp> op = RuleOpFromNumber(static_cast<int>(condition_.op));
     if (!op) {
-      // Messages never echo what the caller sent: it may not be valid UTF-8,
-      // which a google.rpc.BadRequest cannot carry.
       violations_.Add(path_ + ".op",
                       static_cast<int>(condition_.op) == 0
                           ? "is required"
                           : "unknown operator " + std::to_string(static_cast<int>(condition_.op)));
     }
     const bool count_ok = op && CheckValueCount(*op);
-    // More values than allowed are reported once, not value by value.
+    const std::optional<FieldType> type =
+        field ? std::optional(TypeOfField(field->fact)) : std::nullopt;
+    if (op && type) {
+      if (std::string why = OpMismatch(*type, *op, condition_.field); !why.empty()) {
+        violations_.Add(path_ + ".op", why);
+        return;  // which values fit follows from the op; judging them would only repeat this
+      }
+    }
+    // More values than allowed were reported once above, not value by value.
     if (condition_.values.size() > kMaxRuleValues) return;
     for (std::size_t i = 0; i < condition_.values.size(); ++i) CheckLiteral(i);
     if (!op) return;
-    if (field) {
-      const FieldType type = TypeOfField(field->fact);
-      if (std::string why = OpMismatch(type, *op, condition_.field); !why.empty()) {
-        violations_.Add(path_ + ".op", why);
-        return;  // the values' types follow from the op; judging them would only repeat this
-      }
-      for (std::size_t i = 0; i < condition_.values.size(); ++i) CheckValueForField(type, i);
+    if (type) {
+      for (std::size_t i = 0; i < condition_.values.size(); ++i) CheckValueForField(*type, i);
     }
     // A built-in field has one type, and every value was held to it above.
     // Attributes (and fields we could not parse) only constrain the values
     // among themselves.
-    if (!field || TypeOfField(field->fact) == FieldType::kJson) {
+    if (!type || *type == FieldType::kJson) {
       if (IsOrdering(*op)) {
         for (std::size_t i = 0; i < condition_.values.size(); ++i) CheckOrderable(*op, i);
       }
@@ -351,7 +355,7 @@ class ConditionCheck {
   }
 
   const RuleCondition& condition_;
-  const std::string& path_;
+  const std::string path_;
   Violations& violations_;
 };
 

@@ -107,7 +107,7 @@ std::optional<std::partial_ordering> Compare(const Scalar& a, const Scalar& b) {
   if (a.index() != b.index()) return std::nullopt;
   if (const auto* text = std::get_if<std::string_view>(&a)) {
     // char_traits<char> compares as unsigned char: bytewise, like COLLATE "C".
-    const auto other = std::get<std::string_view>(b); return std::lexicographical_compare_three_way(text->begin(), text->end(), other.begin(), other.end(), [](signed char x, signed char y) { return x <=> y; });
+    return *text <=> std::get<std::string_view>(b);
   }
   if (const auto* number = std::get_if<double>(&a)) return *number <=> std::get<double>(b);
   if (const auto* flag = std::get_if<bool>(&a)) return *flag <=> std::get<bool>(b);
