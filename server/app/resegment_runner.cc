@@ -1,5 +1,7 @@
 #include "server/app/resegment_runner.h"
 
+#include <algorithm>
+
 #include "server/api/structured_log.h"
 #include "server/domain/error.h"
 
@@ -10,11 +12,20 @@ namespace {
 // pathological rule, after which the job fails instead of hanging.
 constexpr std::chrono::milliseconds kBatchTimeout{120000};
 
+// The runner's connection allows a batch the batch timeout, whatever
+// --statement-timeout-ms (which bounds calls) says.
+storage::SessionOptions ForBatches(storage::SessionOptions options) {
+  options.default_statement_timeout = std::max(options.default_statement_timeout, kBatchTimeout);
+  return options;
+}
+
 }  // namespace
 
 ResegmentRunner::ResegmentRunner(storage::SessionOptions session,
                                  std::chrono::milliseconds poll_interval, int batch_size)
-    : session_(std::move(session)), poll_interval_(poll_interval), batch_size_(batch_size) {
+    : session_(ForBatches(std::move(session))),
+      poll_interval_(poll_interval),
+      batch_size_(batch_size) {
   thread_ = std::thread([this] { Loop(); });
 }
 
