@@ -1,6 +1,7 @@
 #include "storage/segment_sql.h"
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <variant>
 
@@ -24,15 +25,19 @@ std::string NumberLiteral(double value) {
   return "'" + std::string(buffer, end) + "'::float8";
 }
 
+// Floored to the microsecond, as the domain compares (ToEpochMicros truncates,
+// which differs before 1970).
 std::string TimestampLiteral(domain::Timestamp time) {
-  return "('epoch'::timestamptz + " + std::to_string(ToEpochMicros(time)) +
+  const auto micros = std::chrono::floor<std::chrono::microseconds>(time);
+  return "('epoch'::timestamptz + " + std::to_string(ToEpochMicros(micros)) +
          " * interval '1 microsecond')";
 }
 
 std::string Literal(const RuleValue& value) {
   switch (domain::TypeOf(value)) {
     case ValueType::kString:
-      return QuoteText(std::get<std::string>(value)) + " COLLATE \"C\"";
+      // Parenthesised: BETWEEN's bounds cannot take a bare COLLATE clause.
+      return "(" + QuoteText(std::get<std::string>(value)) + " COLLATE \"C\")";
     case ValueType::kNumber:
       return NumberLiteral(std::get<double>(value));
     case ValueType::kBool:
@@ -107,14 +112,17 @@ std::string CompareAttribute(const std::vector<std::string>& path,
   }
   const RuleValue& first = condition.values.at(0);
   if (condition.op == RuleOp::kContains) {
+    // CASE here too: the planner may run `e::boolean = false` (simplified
+    // to `NOT e::boolean`, cheaper) before the type test of an AND.
     const std::string element_matches =
         domain::TypeOf(first) == ValueType::kString
-            ? "jsonb_typeof(e) = 'string' AND (e #>> '{}') = " + Literal(first)
+            ? "CASE WHEN jsonb_typeof(e) = 'string' THEN (e #>> '{}') = " + Literal(first)
         : domain::TypeOf(first) == ValueType::kNumber
-            ? "jsonb_typeof(e) = 'number' AND e::float8 = " + Literal(first)
-            : "jsonb_typeof(e) = 'boolean' AND e::boolean = " + Literal(first);
+            ? "CASE WHEN jsonb_typeof(e) = 'number' THEN e::float8 = " + Literal(first)
+            : "CASE WHEN jsonb_typeof(e) = 'boolean' THEN e::boolean = " + Literal(first);
     std::string sql = "CASE jsonb_typeof(" + json + ") WHEN 'array' THEN EXISTS (SELECT 1 FROM " +
-                      "jsonb_array_elements(" + json + ") e WHERE " + element_matches + ")";
+                      "jsonb_array_elements(" + json + ") e WHERE " + element_matches +
+                      " ELSE false END)";
     if (domain::TypeOf(first) == ValueType::kString) {
       sql += " WHEN 'string' THEN strpos(" + json + " #>> '{}', " +
              QuoteText(std::get<std::string>(first)) + ") > 0";
@@ -218,7 +226,7 @@ std::string CompileRule(const RuleNode& rule, domain::Timestamp now) {
 
 std::string CompileAssignment(std::span<const domain::SegmentRuleRef> ordered,
                               domain::Timestamp now) {
-  std::string sql = "CASE";
+  std::string sql;
   std::string fallback = "''";
   for (const domain::SegmentRuleRef& segment : ordered) {
     if (segment.is_default) {
@@ -228,7 +236,9 @@ std::string CompileAssignment(std::span<const domain::SegmentRuleRef> ordered,
       sql += " WHEN " + CompileRule(*segment.rule, now) + " THEN " + QuoteText(segment.segment_id);
     }
   }
-  return sql + " ELSE " + fallback + " END";
+  // CASE needs at least one WHEN: with no rule segment, the fallback alone.
+  if (sql.empty()) return fallback;
+  return "CASE" + sql + " ELSE " + fallback + " END";
 }
 
 }  // namespace lifecycle::storage

@@ -22,7 +22,7 @@ namespace {
 const Statement kInsertSegment{
     "segment_insert",
     "INSERT INTO segments (tenant_id, segment_id, current_version, is_default)"
-    " VALUES ($1::uuid, $2, 1, $3) ON CONFLICT (tenant_id, segment_id) DO NOTHING"
+    " VALUES ($1::uuid, $2, 1, $3) ON CONFLICT DO NOTHING"  // the id, or a racing default
     " RETURNING segment_id"};
 const Statement kActiveDefault{
     "segment_active_default",
@@ -44,23 +44,26 @@ const Statement kGetVersion{"segment_get_version",
                             "SELECT " SEGMENT_COLUMNS SEGMENT_FROM
                             " WHERE s.tenant_id = $1::uuid AND s.segment_id = $2"
                             " AND v.version = $3"};
+// Locks the segment row alone. Locking it joined with its current version
+// would return nothing after waiting for a concurrent edit: PostgreSQL
+// re-checks the join with the edited row (new current_version) but the old
+// version row. The current version is read after the lock instead.
 const Statement kLockCurrent{"segment_lock_current",
-                             "SELECT " SEGMENT_COLUMNS SEGMENT_FROM
-                             " AND v.version = s.current_version"
-                             " WHERE s.tenant_id = $1::uuid AND s.segment_id = $2"
-                             " FOR UPDATE OF s"};
+                             "SELECT 1 FROM segments WHERE tenant_id = $1::uuid AND segment_id = $2"
+                             " FOR UPDATE"};
 const Statement kRetire{"segment_retire",
                         "UPDATE segments SET state = 'RETIRED', retired_at = now()"
                         " WHERE tenant_id = $1::uuid AND segment_id = $2"};
 // Decision order: rule segments by priority (highest first) then id, the
-// default last. The page position is the same tuple.
+// default last. The page position is the same tuple (negated as bigint:
+// -(-2^31) overflows an integer).
 const Statement kList{
     "segment_list",
     "SELECT " SEGMENT_COLUMNS SEGMENT_FROM
     " AND v.version = s.current_version"
     " WHERE s.tenant_id = $1::uuid AND ($2 OR s.state = 'ACTIVE')"
-    " AND ($3::boolean IS NULL OR (s.is_default, -v.priority, s.segment_id COLLATE \"C\")"
-    "      > ($3::boolean, -$4::integer, $5::text COLLATE \"C\"))"
+    " AND ($3::boolean IS NULL OR (s.is_default, -v.priority::bigint, s.segment_id COLLATE \"C\")"
+    "      > ($3::boolean, -$4::bigint, $5::text COLLATE \"C\"))"
     " ORDER BY s.is_default, v.priority DESC, s.segment_id COLLATE \"C\" LIMIT $6"};
 const Statement kActiveRules{
     "segment_active_rules",
@@ -133,16 +136,19 @@ domain::Error Retired(const std::string& segment_id) {
 }  // namespace
 
 domain::Segment SegmentStore::Create(const std::string& tenant_id, const domain::Segment& segment) {
-  if (segment.is_default) {
+  const auto refuse_second_default = [&] {
     auto existing = tx_.Exec(kActiveDefault, tenant_id);
-    if (!existing.empty()) {
-      const auto other = existing[0][0].as<std::string>();
-      throw domain::Error::FailedPrecondition("DEFAULT_SEGMENT_EXISTS",
-                                              "segment '" + other + "' is already the default",
-                                              {{"default_segment_id", other}});
-    }
-  }
+    if (existing.empty()) return;
+    const auto other = existing[0][0].as<std::string>();
+    throw domain::Error::FailedPrecondition("DEFAULT_SEGMENT_EXISTS",
+                                            "segment '" + other + "' is already the default",
+                                            {{"default_segment_id", other}});
+  };
+  if (segment.is_default) refuse_second_default();
   if (tx_.Exec(kInsertSegment, tenant_id, segment.segment_id, segment.is_default).empty()) {
+    // A default created concurrently has committed by now (the insert
+    // waited for it), and this statement sees it.
+    if (segment.is_default) refuse_second_default();
     throw domain::Error::AlreadyExists("segment '" + segment.segment_id + "'");
   }
   domain::Segment first = segment;
@@ -166,9 +172,10 @@ std::optional<domain::Segment> SegmentStore::Get(const std::string& tenant_id,
 domain::Segment SegmentStore::LockCurrent(const std::string& tenant_id,
                                           const std::string& segment_id,
                                           std::optional<std::int64_t> expected_version) {
-  auto rows = tx_.Exec(kLockCurrent, tenant_id, segment_id);
-  if (rows.empty()) throw domain::Error::NotFound("segment '" + segment_id + "'");
-  domain::Segment current = FromRow(rows[0]);
+  if (tx_.Exec(kLockCurrent, tenant_id, segment_id).empty()) {
+    throw domain::Error::NotFound("segment '" + segment_id + "'");
+  }
+  domain::Segment current = *Get(tenant_id, segment_id);
   if (expected_version && *expected_version != current.version) {
     throw domain::Error::Aborted("segment '" + segment_id + "' is at version " +
                                  std::to_string(current.version) + ", not " +

@@ -60,10 +60,13 @@ class SegmentStore {
   SegmentSettings GetSettings(const std::string& tenant_id);
   SegmentSettings PutSettings(const std::string& tenant_id, domain::SegmentationStrategy strategy);
 
- private:
+  // The current version, locked until the transaction ends (an edit builds
+  // the next version on it). NOT_FOUND, ABORTED (VERSION_MISMATCH),
+  // FAILED_PRECONDITION (SEGMENT_RETIRED).
   domain::Segment LockCurrent(const std::string& tenant_id, const std::string& segment_id,
                               std::optional<std::int64_t> expected_version);
 
+ private:
   Transaction& tx_;
 };
 

@@ -75,9 +75,11 @@ grpc::ServerUnaryReactor* SegmentService::UpdateSegment(grpc::CallbackServerCont
     const SegmentUpdate update = ValidateUpdateSegment(*request);
     call.Idempotent(*request, request->request_id(), response, [&](storage::Transaction& tx) {
       storage::SegmentStore store(tx);
-      auto current = store.Get(call.tenant_id(), update.patch.segment_id);
-      if (!current) throw SegmentNotFound(update.patch.segment_id);
-      const domain::Segment next = ApplySegmentUpdate(*current, update);
+      // Locked, so the mask applies to the latest version: an unlocked read
+      // would let a concurrent edit of another field be overwritten.
+      const domain::Segment current =
+          store.LockCurrent(call.tenant_id(), update.patch.segment_id, update.expected_version);
+      const domain::Segment next = ApplySegmentUpdate(current, update);
       *response->mutable_segment() =
           WithMembers(store, call.tenant_id(),
                       store.AddVersion(call.tenant_id(), next, update.expected_version));

@@ -113,6 +113,13 @@ int ServerProcess::Stop() {
   return code;
 }
 
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  WaitExit(pid_);
+  pid_ = -1;
+}
+
 std::string ServerProcess::Log() const { return ReadFile(dir_ + "/server.log"); }
 
 CommandResult RunLifecycled(const std::vector<std::string>& args,

@@ -21,6 +21,8 @@ class ServerProcess {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // SIGTERM and wait; returns the exit status (or -1 if it was killed).
   int Stop();
+  // SIGKILL and wait: the server dies mid-work, as on a crash or OOM kill.
+  void Kill();
   // Everything the server logged so far.
   std::string Log() const;
 
