@@ -161,7 +161,7 @@ grpc::ServerUnaryReactor* SegmentService::ResegmentCustomers(
     v1::ResegmentCustomersResponse* response) {
   static constexpr RpcInfo kRpc{"/lifecycle.v1.SegmentService/ResegmentCustomers",
                                 Permission::kManageTenant};
-  return calls_.Unary(context, kRpc, [=](CallScope& call) {
+  return calls_.Unary(context, kRpc, [=, this](CallScope& call) {
     const domain::ResegmentScope scope = ValidateResegmentCustomers(*request);
     call.Idempotent(*request, request->request_id(), response, [&](storage::Transaction& tx) {
       const auto rules = storage::SegmentStore(tx).ActiveRules(call.tenant_id());
