@@ -1,5 +1,9 @@
 #include "storage/lifecycle_store.h"
 
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
 #include "server/domain/error.h"
 #include "storage/sql_array.h"
 #include "storage/sql_time.h"
@@ -36,31 +40,41 @@ const Statement kCreatedAt{
     "lifecycle_created_at",
     "SELECT " LC_SQL_MICROS(
         "created_at") " FROM customers WHERE tenant_id = $1::uuid AND customer_id = $2"};
+const Statement kLockStages{
+    "lifecycle_lock_stages",
+    "SELECT " STAGE_COLUMNS
+    " FROM customers WHERE tenant_id = $1::uuid AND customer_id = ANY($2::text[])"
+    " ORDER BY customer_id FOR UPDATE"};
 // stage_entered_at is taken after the row lock, from the wall clock (now() is
 // the transaction's start, which can precede the previous move's commit),
 // and never earlier than the stage it leaves: moves of one customer are
 // ordered by the lock, and their times must agree.
-const Statement kSetStage{
-    "lifecycle_set_stage",
-    "UPDATE customers c SET stage = $3, segment_id = nullif($4, ''),"
-    " stage_entered_at = greatest(clock.now, c.stage_entered_at),"
-    " updated_at = greatest(clock.now, c.stage_entered_at), version = c.version + 1"
-    " FROM (SELECT clock_timestamp() AS now) clock"
-    " WHERE c.tenant_id = $1::uuid AND c.customer_id = $2 RETURNING " STAGE_COLUMNS};
-// Last statement of a transition: takes the row lock that orders commits.
-const Statement kNextSequence{
-    "lifecycle_next_sequence",
-    "INSERT INTO tenant_sequences AS s (tenant_id, last_sequence) VALUES ($1::uuid, 1)"
-    " ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + 1"
+const Statement kSetStages{
+    "lifecycle_set_stages",
+    "UPDATE customers c SET stage = u.to_stage, segment_id = nullif(u.segment, ''),"
+    " stage_entered_at = greatest(clock_timestamp(), c.stage_entered_at),"
+    " updated_at = greatest(clock_timestamp(), c.stage_entered_at), version = c.version + 1"
+    " FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, to_stage, segment)"
+    " WHERE c.tenant_id = $1::uuid AND c.customer_id = u.id RETURNING " STAGE_COLUMNS};
+// Last statement of a transition: takes the row lock that orders commits,
+// reserving $2 consecutive numbers (returns the last).
+const Statement kNextSequences{
+    "lifecycle_next_sequences",
+    "INSERT INTO tenant_sequences AS s (tenant_id, last_sequence) VALUES ($1::uuid, $2)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + $2"
     " RETURNING last_sequence"};
-const Statement kInsertTransition{
-    "lifecycle_insert_transition",
+const Statement kInsertTransitions{
+    "lifecycle_insert_transitions",
     "INSERT INTO stage_transitions (tenant_id, sequence, customer_id, from_stage, to_stage,"
     " trigger, actor, reason, override_reason, request_id, segment_id, from_entered_at,"
     " occurred_at)"
-    " VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), nullif($11, "
-    "''), " LC_SQL_FROM_MICROS("$12") ", " LC_SQL_FROM_MICROS(
-        "$13") ") RETURNING " TRANSITION_COLUMNS};
+    " SELECT $1::uuid, $2::bigint + u.n - 1, u.id, u.from_stage, u.to_stage, u.trig, u.actor,"
+    " u.why, u.override, nullif(u.request, ''), nullif(u.segment, ''), " LC_SQL_FROM_MICROS(
+        "u.entered") ", " LC_SQL_FROM_MICROS("u.occurred")
+    " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
+    " $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[]) WITH ORDINALITY"
+    " AS u(id, from_stage, to_stage, trig, actor, why, override, request, segment, entered,"
+    " occurred, n) RETURNING " TRANSITION_COLUMNS};
 const Statement kNotify{"lifecycle_notify", "SELECT pg_notify($1, $2)"};
 const Statement kHistory{
     "lifecycle_history",
@@ -189,16 +203,109 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
                                             decision.metadata);
   }
 
-  const domain::StageSnapshot after = SnapshotFromRow(
-      tx_.Exec(kSetStage, tenant_id, command.customer_id, Name(command.to), segment_id).at(0));
-  const std::int64_t sequence = tx_.Exec(kNextSequence, tenant_id)[0][0].as<std::int64_t>();
+  return Write(tenant_id, {Move{command, before, segment_id, decision.overridden}}).at(0);
+}
+
+std::vector<domain::StageSnapshot> LifecycleStore::LockStages(
+    const std::string& tenant_id, const std::vector<std::string>& customer_ids) {
+  auto rows = tx_.Exec(kLockStages, tenant_id, ToSqlTextArray(customer_ids));
+  std::vector<domain::StageSnapshot> stages;
+  stages.reserve(rows.size());
+  for (const auto& row : rows) stages.push_back(SnapshotFromRow(row));
+  return stages;
+}
+
+BulkTransitionOutcome LifecycleStore::ApplyMany(
+    const std::string& tenant_id, const std::vector<domain::TransitionCommand>& commands) {
+  std::vector<std::string> ids;
+  ids.reserve(commands.size());
+  for (const auto& command : commands) ids.push_back(command.customer_id);
+  std::unordered_map<std::string, domain::StageSnapshot> locked;
+  for (auto& stage : LockStages(tenant_id, ids)) locked.emplace(stage.customer_id, stage);
+
+  BulkTransitionOutcome outcome;
+  std::vector<Move> moves;
+  std::unordered_set<std::string> moving;
+  for (const auto& command : commands) {
+    auto it = locked.find(command.customer_id);
+    if (it == locked.end()) {
+      outcome.missing.push_back(command.customer_id);
+      continue;
+    }
+    const domain::StageSnapshot& before = it->second;
+    const std::string segment_id =
+        command.segment_id.empty() ? before.segment_id : command.segment_id;
+    domain::TransitionDecision decision;
+    if (!moving.insert(command.customer_id).second) {
+      decision.error_reason = "DUPLICATE_CUSTOMER";
+      decision.message = "one move per customer per call";
+    } else if (command.expected_version && *command.expected_version != before.version) {
+      decision.error_reason = "VERSION_MISMATCH";
+      decision.message = "customer is at version " + std::to_string(before.version);
+    } else {
+      decision = domain::DecideTransition(
+          domain::TransitionAttempt{before.stage, command.to, command.trigger, command.actor_role,
+                                    command.reason, command.override_reason},
+          LoadFacts(tenant_id, segment_id));
+    }
+    if (decision.allowed) {
+      moves.push_back(Move{command, before, segment_id, decision.overridden});
+    } else {
+      outcome.denied.push_back({command.customer_id, std::move(decision)});
+    }
+  }
+  if (!moves.empty()) outcome.applied = Write(tenant_id, moves);
+  return outcome;
+}
+
+std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_id,
+                                                     const std::vector<Move>& moves) {
+  const auto n = moves.size();
+  std::vector<std::string> ids(n), from(n), to(n), triggers(n), actors(n), reasons(n), overrides(n),
+      requests(n), segments(n);
+  std::vector<std::int64_t> entered(n), occurred(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& command = moves[i].command;
+    ids[i] = command.customer_id;
+    to[i] = Name(command.to);
+    segments[i] = moves[i].segment_id;
+  }
+  std::unordered_map<std::string, domain::StageSnapshot> after;
+  for (const auto& row : tx_.Exec(kSetStages, tenant_id, ToSqlTextArray(ids), ToSqlTextArray(to),
+                                  ToSqlTextArray(segments))) {
+    auto snapshot = SnapshotFromRow(row);
+    after.emplace(snapshot.customer_id, std::move(snapshot));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& [command, before, segment_id, overridden] = moves[i];
+    from[i] = Name(before.stage);
+    triggers[i] = std::string(domain::TriggerName(command.trigger));
+    actors[i] = command.actor;
+    reasons[i] = command.reason;
+    overrides[i] = overridden ? command.override_reason : "";
+    requests[i] = command.request_id;
+    entered[i] = ToEpochMicros(before.stage_enter_time);
+    occurred[i] = ToEpochMicros(after.at(command.customer_id).stage_enter_time);
+  }
+  // Everything that can fail on the rules is done: take the numbers last.
+  const std::int64_t last =
+      tx_.Exec(kNextSequences, tenant_id, static_cast<std::int64_t>(n))[0][0].as<std::int64_t>();
   auto logged = tx_.Exec(
-      kInsertTransition, tenant_id, sequence, command.customer_id, Name(before.stage),
-      Name(command.to), std::string(domain::TriggerName(command.trigger)), command.actor,
-      command.reason, decision.overridden ? command.override_reason : "", command.request_id,
-      segment_id, ToEpochMicros(before.stage_enter_time), ToEpochMicros(after.stage_enter_time));
+      kInsertTransitions, tenant_id, last - static_cast<std::int64_t>(n) + 1, ToSqlTextArray(ids),
+      ToSqlTextArray(from), ToSqlTextArray(to), ToSqlTextArray(triggers), ToSqlTextArray(actors),
+      ToSqlTextArray(reasons), ToSqlTextArray(overrides), ToSqlTextArray(requests),
+      ToSqlTextArray(segments), ToSqlBigintArray(entered), ToSqlBigintArray(occurred));
   tx_.Exec(kNotify, std::string(kTransitionChannel), tenant_id);
-  return TransitionOutcome{after, TransitionFromRow(logged.at(0))};
+  std::vector<TransitionOutcome> outcomes;
+  outcomes.reserve(n);
+  for (const auto& row : logged) {
+    auto transition = TransitionFromRow(row);
+    outcomes.push_back({after.at(transition.customer_id), std::move(transition)});
+  }
+  std::sort(outcomes.begin(), outcomes.end(), [](const auto& a, const auto& b) {
+    return a.transition.sequence < b.transition.sequence;
+  });
+  return outcomes;
 }
 
 std::vector<domain::StageTransition> LifecycleStore::History(const std::string& tenant_id,
