@@ -1,5 +1,6 @@
 #include "storage/signal_ingest.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "storage/health_store.h"
@@ -72,7 +73,9 @@ IngestResult RecordSignals(Transaction& tx, const std::string& tenant_id,
     domain::AddSignal(*state, signal, impacts[k], policy.half_life);
     pending.changed = true;
     if (OpensReacquaintance(pending, signal.kind)) {
-      pending.customer.reacquaint_time = signal.occur_time;
+      // Never before the lapse it ends, so the next signal does not reopen it.
+      pending.customer.reacquaint_time =
+          std::max(signal.occur_time, pending.customer.stage.stage_enter_time);
       result.reacquainted.push_back(signal.customer_id);
     }
     if (!pending.move)
