@@ -68,14 +68,18 @@ std::vector<FieldViolation> CheckRetentionPolicy(const RetentionPolicy& policy) 
   }
   CheckPoints(out, "recency_weight", policy.recency_weight);
   CheckPoints(out, "monetary_weight", policy.monetary_weight);
+  // Each threshold must lie between its neighbours: 100 >= healthy_min >
+  // neutral_min > at_risk_min > 0. The first one out of order is named.
   const BandThresholds& b = policy.bands;
-  const bool finite =
-      std::isfinite(b.healthy_min) && std::isfinite(b.neutral_min) && std::isfinite(b.at_risk_min);
-  if (!finite || !(100 >= b.healthy_min && b.healthy_min > b.neutral_min &&
-                   b.neutral_min > b.at_risk_min && b.at_risk_min > 0)) {
-    out.push_back({"bands",
-                   "must be finite and ordered: 100 >= healthy_min > neutral_min > "
-                   "at_risk_min > 0"});
+  const char* ordered =
+      "must be finite and ordered: 100 >= healthy_min > neutral_min > "
+      "at_risk_min > 0";
+  if (!std::isfinite(b.healthy_min) || b.healthy_min > 100 || !(b.healthy_min > b.neutral_min)) {
+    out.push_back({"healthy_min", ordered});
+  } else if (!std::isfinite(b.neutral_min) || !(b.neutral_min > b.at_risk_min)) {
+    out.push_back({"neutral_min", ordered});
+  } else if (!std::isfinite(b.at_risk_min) || !(b.at_risk_min > 0)) {
+    out.push_back({"at_risk_min", ordered});
   }
   CheckDuration(out, "lapse_after", policy.lapse_after);
   std::set<std::string> seen;

@@ -61,7 +61,7 @@ struct RetentionPolicy {
 RetentionPolicy DefaultRetentionPolicy();
 
 // Every problem with a policy, by field path ("weights.COMPLAINT",
-// "half_life", "bands", "segment_lapse_after[2].segment_id", ...).
+// "half_life", "neutral_min", "segment_lapse_after[2].segment_id", ...).
 std::vector<FieldViolation> CheckRetentionPolicy(const RetentionPolicy& policy);
 
 }  // namespace lifecycle::domain

@@ -50,6 +50,11 @@ bool IsEngagement(SignalKind kind) {
   return kind == SignalKind::kPurchase || kind == SignalKind::kActivity;
 }
 
+double NetPromoterScore(std::int64_t promoters, std::int64_t detractors, std::int64_t answers) {
+  if (answers <= 0) return 0;
+  return 100.0 * static_cast<double>(promoters - detractors) / static_cast<double>(answers);
+}
+
 std::optional<Stage> AutomaticMove(Stage stage, SignalKind kind) {
   if (stage == Stage::kSegmented && kind == SignalKind::kPurchase) return Stage::kOnboarding;
   return std::nullopt;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,6 +45,10 @@ double Impact(const Signal& signal, const RetentionPolicy& policy);
 // Purchases and activity show a customer is engaged: they set recency and
 // keep the customer from lapsing.
 bool IsEngagement(SignalKind kind);
+
+// Net Promoter Score of a set of answers: promoters (9-10) minus detractors
+// (0-6), in percent of all answers; 0 without answers.
+double NetPromoterScore(std::int64_t promoters, std::int64_t detractors, std::int64_t answers);
 
 // The automatic lifecycle move a signal causes (trigger SIGNAL), if any: a
 // purchase acquires a SEGMENTED customer (-> ONBOARDING).

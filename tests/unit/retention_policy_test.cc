@@ -69,11 +69,12 @@ INSTANTIATE_TEST_SUITE_P(
         {"MultiplierNaN", [](P p) { p.negative_multiplier = kNaN; }, {"negative_multiplier"}},
         {"RecencyInfinite", [](P p) { p.recency_weight = kInf; }, {"recency_weight"}},
         {"MonetaryNegative", [](P p) { p.monetary_weight = -2; }, {"monetary_weight"}},
-        {"BandsUnordered", [](P p) { p.bands.neutral_min = 80; }, {"bands"}},
-        {"BandsEqual", [](P p) { p.bands.at_risk_min = p.bands.neutral_min; }, {"bands"}},
-        {"BandsAboveHundred", [](P p) { p.bands.healthy_min = 101; }, {"bands"}},
-        {"BandsZeroFloor", [](P p) { p.bands.at_risk_min = 0; }, {"bands"}},
-        {"BandsNaN", [](P p) { p.bands.healthy_min = kNaN; }, {"bands"}},
+        {"BandsUnordered", [](P p) { p.bands.neutral_min = 80; }, {"healthy_min"}},
+        {"BandsEqual", [](P p) { p.bands.at_risk_min = p.bands.neutral_min; }, {"neutral_min"}},
+        {"BandsAboveHundred", [](P p) { p.bands.healthy_min = 101; }, {"healthy_min"}},
+        {"BandsZeroFloor", [](P p) { p.bands.at_risk_min = 0; }, {"at_risk_min"}},
+        {"BandsNaN", [](P p) { p.bands.healthy_min = kNaN; }, {"healthy_min"}},
+        {"AtRiskNaN", [](P p) { p.bands.at_risk_min = kNaN; }, {"at_risk_min"}},
         {"LapseZero", [](P p) { p.lapse_after = seconds(0); }, {"lapse_after"}},
         {"SegmentLapseBadId",
          [](P p) {
@@ -96,7 +97,7 @@ INSTANTIATE_TEST_SUITE_P(
            p.negative_multiplier = kInf;
            p.bands.healthy_min = 10;
          },
-         {"bands", "half_life", "negative_multiplier"}},
+         {"half_life", "healthy_min", "negative_multiplier"}},
     }),
     CaseName<RetentionPolicy>);
 
