@@ -92,7 +92,8 @@ constexpr const char* kPolicyFields[] = {
 HealthQuery ValidateGetHealth(const v1::GetHealthRequest& request) {
   domain::Violations violations;
   CheckId(violations, "customer_id", request.customer_id());
-  HealthQuery query{.customer_id = request.customer_id()};
+  HealthQuery query;
+  query.customer_id = request.customer_id();
   query.compare_time =
       CheckTime(violations, "compare_time", request.has_compare_time(), request.compare_time());
   if (request.recent_signal_count() < 0 || request.recent_signal_count() > kMaxRecentSignals) {

@@ -91,7 +91,9 @@ void CheckKindFields(Problems& problems, const v1::Signal& signal, SignalKind ki
 std::vector<domain::FieldViolation> CheckSignal(const v1::Signal& signal, const std::string& path,
                                                 domain::Timestamp now, domain::Signal* out) {
   Problems problems(path);
-  domain::Signal result{.event_id = signal.event_id(), .customer_id = signal.customer_id()};
+  domain::Signal result;
+  result.event_id = signal.event_id();
+  result.customer_id = signal.customer_id();
   problems.CheckId("event_id", signal.event_id());
   problems.CheckId("customer_id", signal.customer_id());
   if (!signal.has_occur_time()) {

@@ -29,7 +29,8 @@ Server::Server(const Config& config)
       watch_hub_(config.watch_poll_interval),
       customer_service_(calls_),
       admin_service_(calls_),
-      lifecycle_service_(calls_, watch_hub_) {}
+      lifecycle_service_(calls_, watch_hub_),
+      retention_service_(calls_) {}
 
 Server::~Server() { Shutdown(); }
 
@@ -45,6 +46,7 @@ int Server::Start() {
   builder.RegisterService(&customer_service_);
   builder.RegisterService(&admin_service_);
   builder.RegisterService(&lifecycle_service_);
+  builder.RegisterService(&retention_service_);
   if (config_.bench_echo) builder.RegisterService(&echo_service_);
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
@@ -55,6 +57,10 @@ int Server::Start() {
   health_ = std::make_unique<HealthMonitor>(
       SessionOptionsFrom(config_), config_.health_interval,
       [health](bool serving) { health->SetServingStatus(serving); });
+  if (config_.retention_sweep_interval.count() > 0) {
+    retention_sweeper_ = std::make_unique<RetentionSweeper>(SessionOptionsFrom(config_),
+                                                            config_.retention_sweep_interval);
+  }
   transition_listener_ = std::make_unique<storage::TransitionListener>(
       config_.dsn, [this](const std::string& tenant_id) { watch_hub_.Notify(tenant_id); });
   return port;
@@ -66,6 +72,7 @@ void Server::Shutdown() {
                 {{"grace_seconds", std::to_string(config_.shutdown_grace.count())}});
   const auto deadline = std::chrono::system_clock::now() + config_.shutdown_grace;
   if (health_) health_->Stop();
+  if (retention_sweeper_) retention_sweeper_->Stop();
   server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING for probes
   if (transition_listener_) transition_listener_->Stop();
   // Open event streams end now (clients resume with after_sequence); new
