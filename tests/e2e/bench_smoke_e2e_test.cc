@@ -35,7 +35,7 @@ TEST_F(BenchSmokeTest, EveryScenarioRunsWithoutErrors) {
                                     " --warmup-s 0 --threads 1 --inflight 4",
                                 &output);
   EXPECT_EQ(status, 0) << output;
-  for (const char* scenario : {"echo", "get_stage", "batch_get", "transition"}) {
+  for (const char* scenario : {"echo", "get_stage", "batch_get", "transition", "record_signals"}) {
     EXPECT_NE(output.find(std::string("BENCH scenario=") + scenario + " "), std::string::npos)
         << output;
   }
