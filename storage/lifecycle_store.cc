@@ -52,9 +52,10 @@ const Statement kLockStages{
 const Statement kSetStages{
     "lifecycle_set_stages",
     "UPDATE customers c SET stage = u.to_stage, segment_id = nullif(u.segment, ''),"
-    " stage_entered_at = greatest(clock_timestamp(), c.stage_entered_at),"
-    " updated_at = greatest(clock_timestamp(), c.stage_entered_at), version = c.version + 1"
-    " FROM unnest($2::text[], $3::text[], $4::text[]) AS u(id, to_stage, segment)"
+    " stage_entered_at = greatest(clock.now, c.stage_entered_at),"
+    " updated_at = greatest(clock.now, c.stage_entered_at), version = c.version + 1"
+    " FROM (SELECT clock_timestamp() AS now) clock,"
+    " unnest($2::text[], $3::text[], $4::text[]) AS u(id, to_stage, segment)"
     " WHERE c.tenant_id = $1::uuid AND c.customer_id = u.id RETURNING " STAGE_COLUMNS};
 // Last statement of a transition: takes the row lock that orders commits,
 // reserving $2 consecutive numbers (returns the last).

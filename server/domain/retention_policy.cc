@@ -74,11 +74,14 @@ std::vector<FieldViolation> CheckRetentionPolicy(const RetentionPolicy& policy) 
   const char* ordered =
       "must be finite and ordered: 100 >= healthy_min > neutral_min > "
       "at_risk_min > 0";
-  if (!std::isfinite(b.healthy_min) || b.healthy_min > 100 || !(b.healthy_min > b.neutral_min)) {
+  const bool neutral_finite = std::isfinite(b.neutral_min);
+  const bool at_risk_finite = std::isfinite(b.at_risk_min);
+  if (!std::isfinite(b.healthy_min) || b.healthy_min > 100 ||
+      (neutral_finite && !(b.healthy_min > b.neutral_min))) {
     out.push_back({"healthy_min", ordered});
-  } else if (!std::isfinite(b.neutral_min) || !(b.neutral_min > b.at_risk_min)) {
+  } else if (!neutral_finite || (at_risk_finite && !(b.neutral_min > b.at_risk_min))) {
     out.push_back({"neutral_min", ordered});
-  } else if (!std::isfinite(b.at_risk_min) || !(b.at_risk_min > 0)) {
+  } else if (!at_risk_finite || !(b.at_risk_min > 0)) {
     out.push_back({"at_risk_min", ordered});
   }
   CheckDuration(out, "lapse_after", policy.lapse_after);
