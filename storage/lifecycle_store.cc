@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "server/domain/error.h"
+#include "storage/segment_store.h"
 #include "storage/sql_array.h"
 #include "storage/sql_time.h"
 #include "storage/transaction.h"
@@ -15,10 +16,11 @@ namespace {
 #define STAGE_COLUMNS \
   "customer_id, stage, coalesce(segment_id, ''), version, " LC_SQL_MICROS("stage_entered_at")
 
-#define TRANSITION_COLUMNS                                                                 \
+#define TRANSITION_COLUMNS \
   "sequence, customer_id, from_stage, to_stage, trigger, actor, reason, override_reason, " \
   "coalesce(request_id, ''), coalesce(segment_id, ''), " LC_SQL_MICROS(                    \
-      "from_entered_at") ", " LC_SQL_MICROS("occurred_at")
+      "from_entered_at") ", " LC_SQL_MICROS("occurred_at") ", coalesce(previous_segment_id, ''), " \
+                         "coalesce(segment_version, 0)"
 
 const Statement kGetStage{"lifecycle_get_stage",
                           "SELECT " STAGE_COLUMNS
@@ -45,18 +47,21 @@ const Statement kLockStages{
     "SELECT " STAGE_COLUMNS
     " FROM customers WHERE tenant_id = $1::uuid AND customer_id = ANY($2::text[])"
     " ORDER BY customer_id FOR UPDATE"};
-// stage_entered_at is taken after the row lock, from the wall clock (now() is
-// the transaction's start, which can precede the previous move's commit),
-// and never earlier than the stage it leaves: moves of one customer are
-// ordered by the lock, and their times must agree.
+// The move's time (updated_at) is taken after the row lock, from the wall
+// clock (now() is the transaction's start, which can precede the previous
+// move's commit), and never earlier than the stage it leaves: moves of one
+// customer are ordered by the lock, and their times must agree. A move that
+// keeps the stage (a segment change) keeps stage_entered_at.
 const Statement kSetStages{
     "lifecycle_set_stages",
     "UPDATE customers c SET stage = u.to_stage, segment_id = nullif(u.segment, ''),"
-    " stage_entered_at = greatest(clock.now, c.stage_entered_at),"
+    " stage_entered_at = CASE WHEN c.stage = u.to_stage THEN c.stage_entered_at"
+    "                    ELSE greatest(clock.now, c.stage_entered_at) END,"
     " updated_at = greatest(clock.now, c.stage_entered_at), version = c.version + 1"
     " FROM (SELECT clock_timestamp() AS now) clock,"
     " unnest($2::text[], $3::text[], $4::text[]) AS u(id, to_stage, segment)"
-    " WHERE c.tenant_id = $1::uuid AND c.customer_id = u.id RETURNING " STAGE_COLUMNS};
+    " WHERE c.tenant_id = $1::uuid AND c.customer_id = u.id"
+    " RETURNING " STAGE_COLUMNS ", " LC_SQL_MICROS("c.updated_at")};
 // Last statement of a transition: takes the row lock that orders commits,
 // reserving $2 consecutive numbers (returns the last).
 const Statement kNextSequences{
@@ -68,14 +73,16 @@ const Statement kInsertTransitions{
     "lifecycle_insert_transitions",
     "INSERT INTO stage_transitions (tenant_id, sequence, customer_id, from_stage, to_stage,"
     " trigger, actor, reason, override_reason, request_id, segment_id, from_entered_at,"
-    " occurred_at)"
+    " occurred_at, previous_segment_id, segment_version)"
     " SELECT $1::uuid, $2::bigint + u.n - 1, u.id, u.from_stage, u.to_stage, u.trig, u.actor,"
     " u.why, u.override, nullif(u.request, ''), nullif(u.segment, ''), " LC_SQL_FROM_MICROS(
-        "u.entered") ", " LC_SQL_FROM_MICROS("u.occurred")
+        "u.entered") ", " LC_SQL_FROM_MICROS("u.occurred") ", nullif(u.previous, ''),"
+    " nullif(u.segment_version, 0)"
     " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
-    " $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[]) WITH ORDINALITY"
+    " $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[],"
+    " $15::bigint[]) WITH ORDINALITY"
     " AS u(id, from_stage, to_stage, trig, actor, why, override, request, segment, entered,"
-    " occurred, n) RETURNING " TRANSITION_COLUMNS};
+    " occurred, previous, segment_version, n) RETURNING " TRANSITION_COLUMNS};
 const Statement kNotify{"lifecycle_notify", "SELECT pg_notify($1, $2)"};
 const Statement kHistory{
     "lifecycle_history",
@@ -119,6 +126,8 @@ domain::StageTransition TransitionFromRow(const pqxx::row& row) {
       .segment_id = row[9].as<std::string>(),
       .from_enter_time = FromEpochMicros(row[10].as<std::int64_t>()),
       .occur_time = FromEpochMicros(row[11].as<std::int64_t>()),
+      .previous_segment_id = row[12].as<std::string>(),
+      .segment_version = row[13].as<std::int64_t>(),
   };
 }
 
@@ -195,6 +204,8 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
   }
   const std::string segment_id =
       command.segment_id.empty() ? before.segment_id : command.segment_id;
+  const std::int64_t segment_version =
+      segment_id == before.segment_id ? 0 : AssignableVersion(tenant_id, segment_id);
   const domain::TransitionDecision decision = domain::DecideTransition(
       domain::TransitionAttempt{before.stage, command.to, command.trigger, command.actor_role,
                                 command.reason, command.override_reason},
@@ -204,7 +215,42 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
                                             decision.metadata);
   }
 
-  return Write(tenant_id, {Move{command, before, segment_id, decision.overridden}}).at(0);
+  return Write(tenant_id, {Move{command, before, segment_id, segment_version, decision.overridden}})
+      .at(0);
+}
+
+std::int64_t LifecycleStore::AssignableVersion(const std::string& tenant_id,
+                                               const std::string& segment_id) {
+  const std::optional<domain::Segment> segment = SegmentStore(tx_).Get(tenant_id, segment_id);
+  if (!segment) throw domain::Error::NotFound("segment '" + segment_id + "'");
+  if (segment->state != domain::SegmentState::kActive) {
+    throw domain::Error::FailedPrecondition(
+        "SEGMENT_RETIRED", "segment '" + segment_id + "' is retired and takes no customers",
+        {{"segment_id", segment_id}});
+  }
+  return segment->version;
+}
+
+std::optional<TransitionOutcome> LifecycleStore::PlaceInSegment(
+    const std::string& tenant_id, const std::string& customer_id,
+    const domain::SegmentPlacement& placement, const std::string& request_id) {
+  auto locked = tx_.Exec(kLockStage, tenant_id, customer_id);
+  if (locked.empty()) throw domain::Error::NotFound("customer '" + customer_id + "'");
+  const domain::StageSnapshot before = SnapshotFromRow(locked[0]);
+  if (before.segment_id == placement.segment_id) return std::nullopt;
+  // Placing a NEW customer is their first move; anyone else only changes
+  // segment, recorded as a row that keeps the stage.
+  const bool acquires = before.stage == domain::Stage::kNew && !placement.segment_id.empty();
+  domain::TransitionCommand command{
+      .customer_id = customer_id,
+      .to = acquires ? domain::Stage::kSegmented : before.stage,
+      .trigger = domain::Trigger::kSegmentation,
+      .actor = std::string(domain::kSystemActor),
+      .request_id = request_id,
+  };
+  return Write(tenant_id,
+               {Move{std::move(command), before, placement.segment_id, placement.version, false}})
+      .at(0);
 }
 
 std::vector<domain::StageSnapshot> LifecycleStore::LockStages(
@@ -214,6 +260,22 @@ std::vector<domain::StageSnapshot> LifecycleStore::LockStages(
   stages.reserve(rows.size());
   for (const auto& row : rows) stages.push_back(SnapshotFromRow(row));
   return stages;
+}
+
+std::optional<domain::TransitionDecision> LifecycleStore::SegmentRefusal(
+    const std::string& tenant_id, const domain::StageSnapshot& before,
+    const std::string& segment_id, std::int64_t& segment_version) {
+  if (segment_id == before.segment_id) return std::nullopt;
+  try {
+    segment_version = AssignableVersion(tenant_id, segment_id);
+    return std::nullopt;
+  } catch (const domain::Error& error) {
+    domain::TransitionDecision refused;
+    refused.error_reason = error.reason().empty() ? "SEGMENT_NOT_FOUND" : error.reason();
+    refused.message = error.message();
+    refused.metadata = {{"segment_id", segment_id}};
+    return refused;
+  }
 }
 
 BulkTransitionOutcome LifecycleStore::ApplyMany(
@@ -236,6 +298,7 @@ BulkTransitionOutcome LifecycleStore::ApplyMany(
     const domain::StageSnapshot& before = it->second;
     const std::string segment_id =
         command.segment_id.empty() ? before.segment_id : command.segment_id;
+    std::int64_t segment_version = 0;
     domain::TransitionDecision decision;
     if (!moving.insert(command.customer_id).second) {
       decision.error_reason = "DUPLICATE_CUSTOMER";
@@ -243,6 +306,8 @@ BulkTransitionOutcome LifecycleStore::ApplyMany(
     } else if (command.expected_version && *command.expected_version != before.version) {
       decision.error_reason = "VERSION_MISMATCH";
       decision.message = "customer is at version " + std::to_string(before.version);
+    } else if (auto refused = SegmentRefusal(tenant_id, before, segment_id, segment_version)) {
+      decision = std::move(*refused);
     } else {
       decision = domain::DecideTransition(
           domain::TransitionAttempt{before.stage, command.to, command.trigger, command.actor_role,
@@ -250,7 +315,7 @@ BulkTransitionOutcome LifecycleStore::ApplyMany(
           LoadFacts(tenant_id, segment_id));
     }
     if (decision.allowed) {
-      moves.push_back(Move{command, before, segment_id, decision.overridden});
+      moves.push_back(Move{command, before, segment_id, segment_version, decision.overridden});
     } else {
       outcome.denied.push_back({command.customer_id, std::move(decision)});
     }
@@ -263,8 +328,8 @@ std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_i
                                                      const std::vector<Move>& moves) {
   const auto n = moves.size();
   std::vector<std::string> ids(n), from(n), to(n), triggers(n), actors(n), reasons(n), overrides(n),
-      requests(n), segments(n);
-  std::vector<std::int64_t> entered(n), occurred(n);
+      requests(n), segments(n), previous(n);
+  std::vector<std::int64_t> entered(n), occurred(n), segment_versions(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& command = moves[i].command;
     ids[i] = command.customer_id;
@@ -272,13 +337,15 @@ std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_i
     segments[i] = moves[i].segment_id;
   }
   std::unordered_map<std::string, domain::StageSnapshot> after;
+  std::unordered_map<std::string, std::int64_t> moved;  // updated_at: the move's time
   for (const auto& row : tx_.Exec(kSetStages, tenant_id, ToSqlTextArray(ids), ToSqlTextArray(to),
                                   ToSqlTextArray(segments))) {
     auto snapshot = SnapshotFromRow(row);
+    moved.emplace(snapshot.customer_id, row[5].as<std::int64_t>());
     after.emplace(snapshot.customer_id, std::move(snapshot));
   }
   for (std::size_t i = 0; i < n; ++i) {
-    const auto& [command, before, segment_id, overridden] = moves[i];
+    const auto& [command, before, segment_id, segment_version, overridden] = moves[i];
     from[i] = Name(before.stage);
     triggers[i] = std::string(domain::TriggerName(command.trigger));
     actors[i] = command.actor;
@@ -286,7 +353,9 @@ std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_i
     overrides[i] = overridden ? command.override_reason : "";
     requests[i] = command.request_id;
     entered[i] = ToEpochMicros(before.stage_enter_time);
-    occurred[i] = ToEpochMicros(after.at(command.customer_id).stage_enter_time);
+    occurred[i] = moved.at(command.customer_id);
+    previous[i] = before.segment_id;
+    segment_versions[i] = segment_id == before.segment_id ? 0 : segment_version;
   }
   // Everything that can fail on the rules is done: take the numbers last.
   const std::int64_t last =
@@ -295,7 +364,8 @@ std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_i
       kInsertTransitions, tenant_id, last - static_cast<std::int64_t>(n) + 1, ToSqlTextArray(ids),
       ToSqlTextArray(from), ToSqlTextArray(to), ToSqlTextArray(triggers), ToSqlTextArray(actors),
       ToSqlTextArray(reasons), ToSqlTextArray(overrides), ToSqlTextArray(requests),
-      ToSqlTextArray(segments), ToSqlBigintArray(entered), ToSqlBigintArray(occurred));
+      ToSqlTextArray(segments), ToSqlBigintArray(entered), ToSqlBigintArray(occurred),
+      ToSqlTextArray(previous), ToSqlBigintArray(segment_versions));
   tx_.Exec(kNotify, std::string(kTransitionChannel), tenant_id);
   std::vector<TransitionOutcome> outcomes;
   outcomes.reserve(n);

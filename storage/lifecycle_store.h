@@ -56,6 +56,14 @@ class LifecycleStore {
   BulkTransitionOutcome ApplyMany(const std::string& tenant_id,
                                   const std::vector<domain::TransitionCommand>& commands);
 
+  // Records segmentation's decision for one customer: nothing if unchanged;
+  // a NEW customer placed in a segment moves to SEGMENTED; anyone else gets a
+  // segment-change row (same stage). Trigger SEGMENTATION, actor "system".
+  std::optional<TransitionOutcome> PlaceInSegment(const std::string& tenant_id,
+                                                  const std::string& customer_id,
+                                                  const domain::SegmentPlacement& placement,
+                                                  const std::string& request_id);
+
   // Locks these customers' rows (in id order) until commit; absent ids are skipped.
   std::vector<domain::StageSnapshot> LockStages(const std::string& tenant_id,
                                                 const std::vector<std::string>& customer_ids);
@@ -76,13 +84,23 @@ class LifecycleStore {
   struct Move {
     domain::TransitionCommand command;
     domain::StageSnapshot before;
-    std::string segment_id;  // after the move
+    std::string segment_id;            // after the move
+    std::int64_t segment_version = 0;  // of segment_id's rule, when the segment changes
     bool overridden = false;
   };
   // Writes allowed moves of distinct, locked customers: stages, then the
   // sequence numbers, then the log rows, then one NOTIFY.
   std::vector<TransitionOutcome> Write(const std::string& tenant_id,
                                        const std::vector<Move>& moves);
+
+  // The current version of a segment a move assigns: NOT_FOUND if there is
+  // no such segment, FAILED_PRECONDITION (SEGMENT_RETIRED) if retired.
+  std::int64_t AssignableVersion(const std::string& tenant_id, const std::string& segment_id);
+  // ApplyMany's form of AssignableVersion: a refusal instead of an error.
+  std::optional<domain::TransitionDecision> SegmentRefusal(const std::string& tenant_id,
+                                                           const domain::StageSnapshot& before,
+                                                           const std::string& segment_id,
+                                                           std::int64_t& segment_version);
 
   domain::TransitionFacts LoadFacts(const std::string& tenant_id, const std::string& segment_id);
 

@@ -62,4 +62,14 @@ std::vector<double> ParseSqlNumberArray(std::string_view literal) {
   return values;
 }
 
+std::vector<std::string> FromSqlTextArray(const pqxx::field& field) {
+  std::vector<std::string> values;
+  auto parser = field.as_array();
+  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done;
+       std::tie(kind, value) = parser.get_next()) {
+    if (kind == pqxx::array_parser::string_value) values.push_back(value);
+  }
+  return values;
+}
+
 }  // namespace lifecycle::storage

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,5 +23,8 @@ std::string ToSqlBigintArray(const std::vector<std::optional<std::int64_t>>& val
 // ("{1,2.5,-3e-05}"). PostgreSQL prints float8 with the shortest text that
 // reads back exactly, so this loses nothing.
 std::vector<double> ParseSqlNumberArray(std::string_view literal);
+
+// The non-NULL elements of a one-dimensional text[] column.
+std::vector<std::string> FromSqlTextArray(const pqxx::field& field);
 
 }  // namespace lifecycle::storage

@@ -28,6 +28,13 @@ class Transaction {
     return tx_.exec_prepared(statement.name, std::forward<Args>(args)...);
   }
 
+  // SQL built at run time (compiled segment rules): parsed on every call, so
+  // only for statements whose text depends on data.
+  template <class... Args>
+  pqxx::result ExecDynamic(const std::string& sql, Args&&... args) {
+    return tx_.exec_params(sql, std::forward<Args>(args)...);
+  }
+
   pqxx::transaction_base& raw() { return tx_; }
 
  private:

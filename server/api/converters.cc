@@ -97,6 +97,8 @@ v1::StageTransition ToProto(const domain::StageTransition& transition) {
   out.set_override_reason(transition.override_reason);
   out.set_request_id(transition.request_id);
   out.set_segment_id(transition.segment_id);
+  out.set_previous_segment_id(transition.previous_segment_id);
+  out.set_segment_version(transition.segment_version);
   *out.mutable_occur_time() = ToProto(transition.occur_time);
   *out.mutable_time_in_previous_stage() =
       ToProtoDuration(transition.occur_time - transition.from_enter_time);

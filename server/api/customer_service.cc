@@ -3,6 +3,7 @@
 #include "server/api/converters.h"
 #include "server/api/customer_requests.h"
 #include "server/api/page_token.h"
+#include "server/api/segment_placement.h"
 #include "server/domain/error.h"
 #include "storage/customer_store.h"
 
@@ -18,8 +19,11 @@ grpc::ServerUnaryReactor* CustomerService::CreateCustomer(grpc::CallbackServerCo
   return calls_.Unary(context, kRpc, [=](CallScope& call) {
     const auto command = ValidateCreateCustomer(*request);
     call.Idempotent(*request, request->request_id(), response, [&](storage::Transaction& tx) {
-      *response->mutable_customer() = ToProto(storage::CustomerStore(tx).Create(
-          call.tenant_id(), command.customer_id, command.attributes_json));
+      storage::CustomerStore customers(tx);
+      customers.Create(call.tenant_id(), command.customer_id, command.attributes_json);
+      PlaceCustomer(tx, call.tenant_id(), command.customer_id, request->request_id());
+      *response->mutable_customer() =
+          ToProto(*customers.Get(call.tenant_id(), command.customer_id));
     });
   });
 }
@@ -47,9 +51,12 @@ grpc::ServerUnaryReactor* CustomerService::UpdateCustomer(grpc::CallbackServerCo
   return calls_.Unary(context, kRpc, [=](CallScope& call) {
     const auto command = ValidateUpdateCustomer(*request);
     call.Idempotent(*request, request->request_id(), response, [&](storage::Transaction& tx) {
-      *response->mutable_customer() = ToProto(storage::CustomerStore(tx).UpdateAttributes(
-          call.tenant_id(), command.customer_id, command.attributes_json,
-          command.expected_version));
+      storage::CustomerStore customers(tx);
+      customers.UpdateAttributes(call.tenant_id(), command.customer_id, command.attributes_json,
+                                 command.expected_version);
+      PlaceCustomer(tx, call.tenant_id(), command.customer_id, request->request_id());
+      *response->mutable_customer() =
+          ToProto(*customers.Get(call.tenant_id(), command.customer_id));
     });
   });
 }

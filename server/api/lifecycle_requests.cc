@@ -9,19 +9,6 @@
 #include "server/domain/identifiers.h"
 
 namespace lifecycle::api {
-namespace {
-
-// Free text is optional here: empty is fine, otherwise it must be clean.
-void CheckOptionalText(domain::Violations& violations, std::string_view field,
-                       const std::string& text) {
-  if (text.empty()) return;
-  if (auto why = domain::CheckDisplayText(text, kMaxReasonLength)) {
-    violations.Add(std::string(field), *why);
-  }
-}
-
-}  // namespace
-
 StageQuery ValidateGetCustomerStage(const v1::GetCustomerStageRequest& request) {
   domain::Violations violations;
   CheckId(violations, "customer_id", request.customer_id());
@@ -75,8 +62,8 @@ domain::TransitionCommand ValidateTransitionCustomer(const v1::TransitionCustome
                                    ? "is required"
                                    : "unknown stage " + std::to_string(request.to_stage()));
   }
-  CheckOptionalText(violations, "reason", request.reason());
-  CheckOptionalText(violations, "override_reason", request.override_reason());
+  CheckOptionalText(violations, "reason", request.reason(), kMaxReasonLength);
+  CheckOptionalText(violations, "override_reason", request.override_reason(), kMaxReasonLength);
   if (!request.segment_id().empty()) CheckId(violations, "segment_id", request.segment_id());
   if (request.has_expected_version()) {
     if (request.expected_version() < 1) violations.Add("expected_version", "must be at least 1");

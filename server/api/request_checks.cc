@@ -46,6 +46,18 @@ void CheckRequestId(domain::Violations& violations, std::string_view value) {
   CheckId(violations, "request_id", value);
 }
 
+void CheckOptionalText(domain::Violations& violations, std::string_view field,
+                       const std::string& text, std::size_t max_length) {
+  if (!text.empty()) CheckRequiredText(violations, field, text, max_length);
+}
+
+void CheckRequiredText(domain::Violations& violations, std::string_view field,
+                       const std::string& text, std::size_t max_length) {
+  if (auto why = domain::CheckDisplayText(text, max_length)) {
+    violations.Add(std::string(field), *why);
+  }
+}
+
 int CheckPageSize(domain::Violations& violations, int page_size) {
   if (page_size == 0) return kDefaultPageSize;
   if (page_size < 0 || page_size > kMaxPageSize) {

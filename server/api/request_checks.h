@@ -19,6 +19,12 @@ inline constexpr int kMaxAttributesDepth = 16;
 
 void CheckId(domain::Violations& violations, std::string_view field, std::string_view value);
 void CheckRequestId(domain::Violations& violations, std::string_view value);
+// Free text for people (domain::CheckDisplayText). Optional text may be
+// empty; required text may not.
+void CheckOptionalText(domain::Violations& violations, std::string_view field,
+                       const std::string& text, std::size_t max_length);
+void CheckRequiredText(domain::Violations& violations, std::string_view field,
+                       const std::string& text, std::size_t max_length);
 // 0 means the default; otherwise 1..kMaxPageSize.
 int CheckPageSize(domain::Violations& violations, int page_size);
 // Returns the attributes as compact JSON text (an object). Rejects numbers

@@ -13,6 +13,7 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   int statement_ms = static_cast<int>(c.statement_timeout.count());
   int watch_poll_ms = static_cast<int>(c.watch_poll_interval.count());
   int sweep_ms = static_cast<int>(c.retention_sweep_interval.count());
+  int job_poll_ms = static_cast<int>(c.job_poll_interval.count());
 
   CLI::App app{
       "lifecycled: the customer reacquaintance lifecycle service (gRPC).\n"
@@ -74,6 +75,16 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       ->envname("LIFECYCLE_RETENTION_SWEEP_MS")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400000));
+  app.add_option("--job-poll-ms", job_poll_ms,
+                 "Background jobs (re-segmentation) are looked for at least this often")
+      ->envname("LIFECYCLE_JOB_POLL_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 600000));
+  app.add_option("--resegment-batch-size", c.resegment_batch_size,
+                 "Customers re-segmented per transaction (smaller: shorter row locks)")
+      ->envname("LIFECYCLE_RESEGMENT_BATCH_SIZE")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--port-file", c.port_file, "Write the bound port here once serving")
       ->envname("LIFECYCLE_PORT_FILE");
   app.add_option("--bench-echo", c.bench_echo,
@@ -103,6 +114,7 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   c.statement_timeout = std::chrono::milliseconds{statement_ms};
   c.watch_poll_interval = std::chrono::milliseconds{watch_poll_ms};
   c.retention_sweep_interval = std::chrono::milliseconds{sweep_ms};
+  c.job_poll_interval = std::chrono::milliseconds{job_poll_ms};
   if (migrate->parsed()) c.command = Command::kMigrate;
   if (create_tenant->parsed()) c.command = Command::kCreateTenant;
   if (c.dsn.empty()) {

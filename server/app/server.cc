@@ -30,7 +30,10 @@ Server::Server(const Config& config)
       customer_service_(calls_),
       admin_service_(calls_),
       lifecycle_service_(calls_, watch_hub_),
-      retention_service_(calls_) {}
+      retention_service_(calls_),
+      segment_service_(calls_, [this] {
+        if (resegment_runner_) resegment_runner_->Wake();
+      }) {}
 
 Server::~Server() { Shutdown(); }
 
@@ -47,7 +50,11 @@ int Server::Start() {
   builder.RegisterService(&admin_service_);
   builder.RegisterService(&lifecycle_service_);
   builder.RegisterService(&retention_service_);
+  builder.RegisterService(&segment_service_);
   if (config_.bench_echo) builder.RegisterService(&echo_service_);
+  // Before serving: SegmentService wakes it.
+  resegment_runner_ = std::make_unique<ResegmentRunner>(
+      SessionOptionsFrom(config_), config_.job_poll_interval, config_.resegment_batch_size);
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     throw std::runtime_error("cannot listen on " + config_.listen);
@@ -75,6 +82,8 @@ void Server::Shutdown() {
   if (retention_sweeper_) retention_sweeper_->Stop();
   server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING for probes
   if (transition_listener_) transition_listener_->Stop();
+  // A job stops between batches; it resumes on the next start (or replica).
+  if (resegment_runner_) resegment_runner_->Stop();
   // Open event streams end now (clients resume with after_sequence); new
   // calls get UNAVAILABLE; calls in flight finish within the grace period.
   watch_hub_.Close();

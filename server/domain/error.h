@@ -76,6 +76,7 @@ class Violations {
   // Adds the field violations another check reported (e.g. a page token).
   void AddFrom(const Error& error);
   bool empty() const { return list_.empty(); }
+  std::size_t size() const { return list_.size(); }
   // Throws Error::InvalidArgument if anything was added.
   void ThrowIfAny() &&;
 

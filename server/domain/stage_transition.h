@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "server/domain/customer.h"
 #include "server/domain/transitions.h"
@@ -22,6 +23,20 @@ struct StageTransition {
   std::string segment_id;
   Timestamp from_enter_time;
   Timestamp occur_time;
+  // Set when the segment changed: the one left ("" for none) and the version
+  // of the new segment's rule.
+  std::string previous_segment_id;
+  std::int64_t segment_version = 0;
+};
+
+// Who automatic moves are recorded as.
+inline constexpr std::string_view kSystemActor = "system";
+
+// Segmentation's decision for one customer: a segment ("" for none) and the
+// version of its rule.
+struct SegmentPlacement {
+  std::string segment_id;
+  std::int64_t version = 0;
 };
 
 // A customer's place in the lifecycle: now, or reconstructed for a moment.
@@ -44,7 +59,8 @@ struct TransitionCommand {
   std::string override_reason;
   std::string request_id;
   std::optional<std::int64_t> expected_version;
-  std::string segment_id;  // assign with the move; empty: keep
+  std::string segment_id;            // assign with the move; empty: keep
+  std::int64_t segment_version = 0;  // of segment_id, when segmentation assigns it
 };
 
 }  // namespace lifecycle::domain
