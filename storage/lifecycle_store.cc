@@ -354,7 +354,7 @@ std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_i
     requests[i] = command.request_id;
     entered[i] = ToEpochMicros(before.stage_enter_time);
     occurred[i] = moved.at(command.customer_id);
-    previous[i] = before.segment_id;
+    previous[i] = segment_id == before.segment_id ? "" : before.segment_id;
     segment_versions[i] = segment_id == before.segment_id ? 0 : segment_version;
   }
   // Everything that can fail on the rules is done: take the numbers last.

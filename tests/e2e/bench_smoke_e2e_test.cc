@@ -27,6 +27,7 @@ int RunCommand(const std::string& command, std::string* output) {
 TEST_F(BenchSmokeTest, EveryScenarioRunsWithoutErrors) {
   db_.Query("INSERT INTO customers (tenant_id, customer_id) SELECT '" + tenant_.tenant.tenant_id +
             "', 'cust-' || i FROM generate_series(0, 999) AS i");
+  CreateSegment("bench-segment");  // the transition scenario assigns it
   const std::string key = KeyWithRole(v1::ROLE_SERVICE);
   std::string output;
   const int status = RunCommand(std::string(LIFECYCLE_BENCH_BIN) + " --target " +

@@ -37,6 +37,7 @@ class RetentionE2eTest : public E2eTest {
  protected:
   void SetUp() override {
     E2eTest::SetUp();
+    CreateSegment("smb");
     retention_ = v1::RetentionService::NewStub(
         grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
   }

@@ -23,6 +23,7 @@
 #include "storage/retention_sweep.h"
 #include "storage/signal_store.h"
 #include "storage/transaction.h"
+#include "tests/support/segment_fixtures.h"
 #include "tests/support/store_test.h"
 
 namespace lifecycle {
@@ -53,6 +54,7 @@ class SignalIngestTest : public testing::StoreTest<storage::HealthStore> {
     command.actor_role = domain::Role::kAdmin;
     command.reason = "test";
     command.segment_id = segment;
+    testing::EnsureSegment(session_, tenant_, segment);
     session_.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
       storage::LifecycleStore(tx).Apply(tenant_, command);
     });
