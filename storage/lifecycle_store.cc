@@ -1,6 +1,11 @@
 #include "storage/lifecycle_store.h"
 
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
 #include "server/domain/error.h"
+#include "storage/segment_store.h"
 #include "storage/sql_array.h"
 #include "storage/sql_time.h"
 #include "storage/transaction.h"
@@ -37,32 +42,47 @@ const Statement kCreatedAt{
     "lifecycle_created_at",
     "SELECT " LC_SQL_MICROS(
         "created_at") " FROM customers WHERE tenant_id = $1::uuid AND customer_id = $2"};
-// stage_entered_at is taken after the row lock, from the wall clock (now() is
-// the transaction's start, which can precede the previous move's commit),
-// and never earlier than the stage it leaves: moves of one customer are
-// ordered by the lock, and their times must agree.
-const Statement kSetStage{
-    "lifecycle_set_stage",
-    "UPDATE customers c SET stage = $3, segment_id = nullif($4, ''),"
-    " stage_entered_at = CASE WHEN c.stage = $3 THEN c.stage_entered_at"
+const Statement kLockStages{
+    "lifecycle_lock_stages",
+    "SELECT " STAGE_COLUMNS
+    " FROM customers WHERE tenant_id = $1::uuid AND customer_id = ANY($2::text[])"
+    " ORDER BY customer_id FOR UPDATE"};
+// The move's time (updated_at) is taken after the row lock, from the wall
+// clock (now() is the transaction's start, which can precede the previous
+// move's commit), and never earlier than the stage it leaves: moves of one
+// customer are ordered by the lock, and their times must agree. A move that
+// keeps the stage (a segment change) keeps stage_entered_at.
+const Statement kSetStages{
+    "lifecycle_set_stages",
+    "UPDATE customers c SET stage = u.to_stage, segment_id = nullif(u.segment, ''),"
+    " stage_entered_at = CASE WHEN c.stage = u.to_stage THEN c.stage_entered_at"
     "                    ELSE greatest(clock.now, c.stage_entered_at) END,"
     " updated_at = greatest(clock.now, c.stage_entered_at), version = c.version + 1"
-    " FROM (SELECT clock_timestamp() AS now) clock"
-    " WHERE c.tenant_id = $1::uuid AND c.customer_id = $2 RETURNING " STAGE_COLUMNS};
-// Last statement of a transition: takes the row lock that orders commits.
-const Statement kNextSequence{
-    "lifecycle_next_sequence",
-    "INSERT INTO tenant_sequences AS s (tenant_id, last_sequence) VALUES ($1::uuid, 1)"
-    " ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + 1"
+    " FROM (SELECT clock_timestamp() AS now) clock,"
+    " unnest($2::text[], $3::text[], $4::text[]) AS u(id, to_stage, segment)"
+    " WHERE c.tenant_id = $1::uuid AND c.customer_id = u.id"
+    " RETURNING " STAGE_COLUMNS ", " LC_SQL_MICROS("c.updated_at")};
+// Last statement of a transition: takes the row lock that orders commits,
+// reserving $2 consecutive numbers (returns the last).
+const Statement kNextSequences{
+    "lifecycle_next_sequences",
+    "INSERT INTO tenant_sequences AS s (tenant_id, last_sequence) VALUES ($1::uuid, $2)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + $2"
     " RETURNING last_sequence"};
-const Statement kInsertTransition{
-    "lifecycle_insert_transition",
+const Statement kInsertTransitions{
+    "lifecycle_insert_transitions",
     "INSERT INTO stage_transitions (tenant_id, sequence, customer_id, from_stage, to_stage,"
     " trigger, actor, reason, override_reason, request_id, segment_id, from_entered_at,"
     " occurred_at, previous_segment_id, segment_version)"
-    " VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''), nullif($11, ''), "
-    LC_SQL_FROM_MICROS("$12") ", " LC_SQL_FROM_MICROS("$13") ", nullif($14, ''),"
-    " nullif($15::bigint, 0)) RETURNING " TRANSITION_COLUMNS};
+    " SELECT $1::uuid, $2::bigint + u.n - 1, u.id, u.from_stage, u.to_stage, u.trig, u.actor,"
+    " u.why, u.override, nullif(u.request, ''), nullif(u.segment, ''), " LC_SQL_FROM_MICROS(
+        "u.entered") ", " LC_SQL_FROM_MICROS("u.occurred") ", nullif(u.previous, ''),"
+    " nullif(u.segment_version, 0)"
+    " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
+    " $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[],"
+    " $15::bigint[]) WITH ORDINALITY"
+    " AS u(id, from_stage, to_stage, trig, actor, why, override, request, segment, entered,"
+    " occurred, previous, segment_version, n) RETURNING " TRANSITION_COLUMNS};
 const Statement kNotify{"lifecycle_notify", "SELECT pg_notify($1, $2)"};
 const Statement kHistory{
     "lifecycle_history",
@@ -184,6 +204,8 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
   }
   const std::string segment_id =
       command.segment_id.empty() ? before.segment_id : command.segment_id;
+  const std::int64_t segment_version =
+      segment_id == before.segment_id ? 0 : AssignableVersion(tenant_id, segment_id);
   const domain::TransitionDecision decision = domain::DecideTransition(
       domain::TransitionAttempt{before.stage, command.to, command.trigger, command.actor_role,
                                 command.reason, command.override_reason},
@@ -193,16 +215,20 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
                                             decision.metadata);
   }
 
-  return WriteMove(
-      tenant_id, before,
-      Move{.to = command.to,
-           .trigger = command.trigger,
-           .actor = command.actor,
-           .reason = command.reason,
-           .override_reason = decision.overridden ? command.override_reason : "",
-           .request_id = command.request_id,
-           .segment_id = segment_id,
-           .segment_version = segment_id == before.segment_id ? 0 : command.segment_version});
+  return Write(tenant_id, {Move{command, before, segment_id, segment_version, decision.overridden}})
+      .at(0);
+}
+
+std::int64_t LifecycleStore::AssignableVersion(const std::string& tenant_id,
+                                               const std::string& segment_id) {
+  const std::optional<domain::Segment> segment = SegmentStore(tx_).Get(tenant_id, segment_id);
+  if (!segment) throw domain::Error::NotFound("segment '" + segment_id + "'");
+  if (segment->state != domain::SegmentState::kActive) {
+    throw domain::Error::FailedPrecondition(
+        "SEGMENT_RETIRED", "segment '" + segment_id + "' is retired and takes no customers",
+        {{"segment_id", segment_id}});
+  }
+  return segment->version;
 }
 
 std::optional<TransitionOutcome> LifecycleStore::PlaceInSegment(
@@ -215,27 +241,142 @@ std::optional<TransitionOutcome> LifecycleStore::PlaceInSegment(
   // Placing a NEW customer is their first move; anyone else only changes
   // segment, recorded as a row that keeps the stage.
   const bool acquires = before.stage == domain::Stage::kNew && !placement.segment_id.empty();
-  return WriteMove(tenant_id, before,
-                   Move{.to = acquires ? domain::Stage::kSegmented : before.stage,
-                        .trigger = domain::Trigger::kSegmentation,
-                        .actor = std::string(domain::kSystemActor),
-                        .request_id = request_id,
-                        .segment_id = placement.segment_id,
-                        .segment_version = placement.version});
+  domain::TransitionCommand command{
+      .customer_id = customer_id,
+      .to = acquires ? domain::Stage::kSegmented : before.stage,
+      .trigger = domain::Trigger::kSegmentation,
+      .actor = std::string(domain::kSystemActor),
+      .request_id = request_id,
+  };
+  return Write(tenant_id,
+               {Move{std::move(command), before, placement.segment_id, placement.version, false}})
+      .at(0);
 }
 
-TransitionOutcome LifecycleStore::WriteMove(const std::string& tenant_id,
-                                            const domain::StageSnapshot& before, const Move& move) {
-  const domain::StageSnapshot after = SnapshotFromRow(
-      tx_.Exec(kSetStage, tenant_id, before.customer_id, Name(move.to), move.segment_id).at(0));
-  const std::int64_t sequence = tx_.Exec(kNextSequence, tenant_id)[0][0].as<std::int64_t>();
+std::vector<domain::StageSnapshot> LifecycleStore::LockStages(
+    const std::string& tenant_id, const std::vector<std::string>& customer_ids) {
+  auto rows = tx_.Exec(kLockStages, tenant_id, ToSqlTextArray(customer_ids));
+  std::vector<domain::StageSnapshot> stages;
+  stages.reserve(rows.size());
+  for (const auto& row : rows) stages.push_back(SnapshotFromRow(row));
+  return stages;
+}
+
+std::optional<domain::TransitionDecision> LifecycleStore::SegmentRefusal(
+    const std::string& tenant_id, const domain::StageSnapshot& before,
+    const std::string& segment_id, std::int64_t& segment_version) {
+  if (segment_id == before.segment_id) return std::nullopt;
+  try {
+    segment_version = AssignableVersion(tenant_id, segment_id);
+    return std::nullopt;
+  } catch (const domain::Error& error) {
+    domain::TransitionDecision refused;
+    refused.error_reason = error.reason().empty() ? "SEGMENT_NOT_FOUND" : error.reason();
+    refused.message = error.message();
+    refused.metadata = {{"segment_id", segment_id}};
+    return refused;
+  }
+}
+
+BulkTransitionOutcome LifecycleStore::ApplyMany(
+    const std::string& tenant_id, const std::vector<domain::TransitionCommand>& commands) {
+  std::vector<std::string> ids;
+  ids.reserve(commands.size());
+  for (const auto& command : commands) ids.push_back(command.customer_id);
+  std::unordered_map<std::string, domain::StageSnapshot> locked;
+  for (auto& stage : LockStages(tenant_id, ids)) locked.emplace(stage.customer_id, stage);
+
+  BulkTransitionOutcome outcome;
+  std::vector<Move> moves;
+  std::unordered_set<std::string> moving;
+  for (const auto& command : commands) {
+    auto it = locked.find(command.customer_id);
+    if (it == locked.end()) {
+      outcome.missing.push_back(command.customer_id);
+      continue;
+    }
+    const domain::StageSnapshot& before = it->second;
+    const std::string segment_id =
+        command.segment_id.empty() ? before.segment_id : command.segment_id;
+    std::int64_t segment_version = 0;
+    domain::TransitionDecision decision;
+    if (!moving.insert(command.customer_id).second) {
+      decision.error_reason = "DUPLICATE_CUSTOMER";
+      decision.message = "one move per customer per call";
+    } else if (command.expected_version && *command.expected_version != before.version) {
+      decision.error_reason = "VERSION_MISMATCH";
+      decision.message = "customer is at version " + std::to_string(before.version);
+    } else if (auto refused = SegmentRefusal(tenant_id, before, segment_id, segment_version)) {
+      decision = std::move(*refused);
+    } else {
+      decision = domain::DecideTransition(
+          domain::TransitionAttempt{before.stage, command.to, command.trigger, command.actor_role,
+                                    command.reason, command.override_reason},
+          LoadFacts(tenant_id, segment_id));
+    }
+    if (decision.allowed) {
+      moves.push_back(Move{command, before, segment_id, segment_version, decision.overridden});
+    } else {
+      outcome.denied.push_back({command.customer_id, std::move(decision)});
+    }
+  }
+  if (!moves.empty()) outcome.applied = Write(tenant_id, moves);
+  return outcome;
+}
+
+std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_id,
+                                                     const std::vector<Move>& moves) {
+  const auto n = moves.size();
+  std::vector<std::string> ids(n), from(n), to(n), triggers(n), actors(n), reasons(n), overrides(n),
+      requests(n), segments(n), previous(n);
+  std::vector<std::int64_t> entered(n), occurred(n), segment_versions(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& command = moves[i].command;
+    ids[i] = command.customer_id;
+    to[i] = Name(command.to);
+    segments[i] = moves[i].segment_id;
+  }
+  std::unordered_map<std::string, domain::StageSnapshot> after;
+  std::unordered_map<std::string, std::int64_t> moved;  // updated_at: the move's time
+  for (const auto& row : tx_.Exec(kSetStages, tenant_id, ToSqlTextArray(ids), ToSqlTextArray(to),
+                                  ToSqlTextArray(segments))) {
+    auto snapshot = SnapshotFromRow(row);
+    moved.emplace(snapshot.customer_id, row[5].as<std::int64_t>());
+    after.emplace(snapshot.customer_id, std::move(snapshot));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& [command, before, segment_id, segment_version, overridden] = moves[i];
+    from[i] = Name(before.stage);
+    triggers[i] = std::string(domain::TriggerName(command.trigger));
+    actors[i] = command.actor;
+    reasons[i] = command.reason;
+    overrides[i] = overridden ? command.override_reason : "";
+    requests[i] = command.request_id;
+    entered[i] = ToEpochMicros(before.stage_enter_time);
+    occurred[i] = moved.at(command.customer_id);
+    previous[i] = segment_id == before.segment_id ? "" : before.segment_id;
+    segment_versions[i] = segment_id == before.segment_id ? 0 : segment_version;
+  }
+  // Everything that can fail on the rules is done: take the numbers last.
+  const std::int64_t last =
+      tx_.Exec(kNextSequences, tenant_id, static_cast<std::int64_t>(n))[0][0].as<std::int64_t>();
   auto logged = tx_.Exec(
-      kInsertTransition, tenant_id, sequence, before.customer_id, Name(before.stage), Name(move.to),
-      std::string(domain::TriggerName(move.trigger)), move.actor, move.reason, move.override_reason,
-      move.request_id, move.segment_id, ToEpochMicros(before.stage_enter_time),
-      ToEpochMicros(after.stage_enter_time), before.segment_id, move.segment_version);
+      kInsertTransitions, tenant_id, last - static_cast<std::int64_t>(n) + 1, ToSqlTextArray(ids),
+      ToSqlTextArray(from), ToSqlTextArray(to), ToSqlTextArray(triggers), ToSqlTextArray(actors),
+      ToSqlTextArray(reasons), ToSqlTextArray(overrides), ToSqlTextArray(requests),
+      ToSqlTextArray(segments), ToSqlBigintArray(entered), ToSqlBigintArray(occurred),
+      ToSqlTextArray(previous), ToSqlBigintArray(segment_versions));
   tx_.Exec(kNotify, std::string(kTransitionChannel), tenant_id);
-  return TransitionOutcome{after, TransitionFromRow(logged.at(0))};
+  std::vector<TransitionOutcome> outcomes;
+  outcomes.reserve(n);
+  for (const auto& row : logged) {
+    auto transition = TransitionFromRow(row);
+    outcomes.push_back({after.at(transition.customer_id), std::move(transition)});
+  }
+  std::sort(outcomes.begin(), outcomes.end(), [](const auto& a, const auto& b) {
+    return a.transition.sequence < b.transition.sequence;
+  });
+  return outcomes;
 }
 
 std::vector<domain::StageTransition> LifecycleStore::History(const std::string& tenant_id,

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/domain/stage_transition.h"
@@ -14,6 +15,14 @@ class Transaction;
 struct TransitionOutcome {
   domain::StageSnapshot stage;
   domain::StageTransition transition;
+};
+
+// What ApplyMany did: the moves made (in sequence order), the ones the state
+// machine refused (with its decision), and ids that name no customer.
+struct BulkTransitionOutcome {
+  std::vector<TransitionOutcome> applied;
+  std::vector<std::pair<std::string, domain::TransitionDecision>> denied;
+  std::vector<std::string> missing;
 };
 
 // SQL for the lifecycle: customers' stage columns and the transition log.
@@ -38,6 +47,15 @@ class LifecycleStore {
   // ABORTED (VERSION_MISMATCH) or FAILED_PRECONDITION (the decision's reason).
   TransitionOutcome Apply(const std::string& tenant_id, const domain::TransitionCommand& command);
 
+  // Many moves decided by the same rules as Apply, written set-based: locks
+  // every customer (in id order, so concurrent callers cannot deadlock), asks
+  // the state machine about each, then sets the stages, takes one block of
+  // the tenant's sequence numbers last, logs every move and notifies once.
+  // Refused moves do not fail the others. One command per customer (a
+  // second one is refused as DUPLICATE_CUSTOMER).
+  BulkTransitionOutcome ApplyMany(const std::string& tenant_id,
+                                  const std::vector<domain::TransitionCommand>& commands);
+
   // Records segmentation's decision for one customer: nothing if unchanged;
   // a NEW customer placed in a segment moves to SEGMENTED; anyone else gets a
   // segment-change row (same stage). Trigger SEGMENTATION, actor "system".
@@ -45,6 +63,10 @@ class LifecycleStore {
                                                   const std::string& customer_id,
                                                   const domain::SegmentPlacement& placement,
                                                   const std::string& request_id);
+
+  // Locks these customers' rows (in id order) until commit; absent ids are skipped.
+  std::vector<domain::StageSnapshot> LockStages(const std::string& tenant_id,
+                                                const std::vector<std::string>& customer_ids);
 
   // A customer's transitions with sequence < before (nothing: newest), newest first.
   std::vector<domain::StageTransition> History(const std::string& tenant_id,
@@ -58,21 +80,27 @@ class LifecycleStore {
   bool CustomerExists(const std::string& tenant_id, const std::string& customer_id);
 
  private:
-  // What a decided move writes.
+  // A move the state machine allowed, with the locked row it starts from.
   struct Move {
-    domain::Stage to = domain::Stage::kNew;
-    domain::Trigger trigger = domain::Trigger::kManual;
-    std::string actor;
-    std::string reason;
-    std::string override_reason;  // only when the decision used it
-    std::string request_id;
-    std::string segment_id;            // after the move ("" for none)
-    std::int64_t segment_version = 0;  // of segment_id's rule, when it changed
+    domain::TransitionCommand command;
+    domain::StageSnapshot before;
+    std::string segment_id;            // after the move
+    std::int64_t segment_version = 0;  // of segment_id's rule, when the segment changes
+    bool overridden = false;
   };
-  // Writes the stage, the log row and the tenant's next sequence (last, so
-  // sequence order is commit order), and wakes watchers after commit.
-  TransitionOutcome WriteMove(const std::string& tenant_id, const domain::StageSnapshot& before,
-                              const Move& move);
+  // Writes allowed moves of distinct, locked customers: stages, then the
+  // sequence numbers, then the log rows, then one NOTIFY.
+  std::vector<TransitionOutcome> Write(const std::string& tenant_id,
+                                       const std::vector<Move>& moves);
+
+  // The current version of a segment a move assigns: NOT_FOUND if there is
+  // no such segment, FAILED_PRECONDITION (SEGMENT_RETIRED) if retired.
+  std::int64_t AssignableVersion(const std::string& tenant_id, const std::string& segment_id);
+  // ApplyMany's form of AssignableVersion: a refusal instead of an error.
+  std::optional<domain::TransitionDecision> SegmentRefusal(const std::string& tenant_id,
+                                                           const domain::StageSnapshot& before,
+                                                           const std::string& segment_id,
+                                                           std::int64_t& segment_version);
 
   domain::TransitionFacts LoadFacts(const std::string& tenant_id, const std::string& segment_id);
 

@@ -21,6 +21,8 @@ domain::Tenant FromRow(const pqxx::row& row) {
   };
 }
 
+const Statement kIds{"tenant_ids", "SELECT tenant_id::text FROM tenants ORDER BY tenant_id"};
+
 }  // namespace
 
 domain::Tenant TenantStore::Create(const std::string& name) {
@@ -31,6 +33,12 @@ std::optional<domain::Tenant> TenantStore::Get(const std::string& tenant_id) {
   auto rows = tx_.Exec(kGet, tenant_id);
   if (rows.empty()) return std::nullopt;
   return FromRow(rows[0]);
+}
+
+std::vector<std::string> TenantStore::Ids() {
+  std::vector<std::string> ids;
+  for (const auto& row : tx_.Exec(kIds)) ids.push_back(row[0].as<std::string>());
+  return ids;
 }
 
 }  // namespace lifecycle::storage

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/domain/tenant.h"
 
@@ -16,6 +17,8 @@ class TenantStore {
 
   domain::Tenant Create(const std::string& name);
   std::optional<domain::Tenant> Get(const std::string& tenant_id);
+  // Every tenant id, for background sweeps.
+  std::vector<std::string> Ids();
 
  private:
   Transaction& tx_;

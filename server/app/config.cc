@@ -12,6 +12,7 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   int health_ms = static_cast<int>(c.health_interval.count());
   int statement_ms = static_cast<int>(c.statement_timeout.count());
   int watch_poll_ms = static_cast<int>(c.watch_poll_interval.count());
+  int sweep_ms = static_cast<int>(c.retention_sweep_interval.count());
   int job_poll_ms = static_cast<int>(c.job_poll_interval.count());
 
   CLI::App app{
@@ -68,6 +69,12 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       ->envname("LIFECYCLE_WATCH_POLL_MS")
       ->capture_default_str()
       ->check(CLI::Range(10, 60000));
+  app.add_option("--retention-sweep-ms", sweep_ms,
+                 "How often every tenant's retention sweep runs (lapse quiet customers, refresh "
+                 "stored health bands); 0 turns it off")
+      ->envname("LIFECYCLE_RETENTION_SWEEP_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400000));
   app.add_option("--job-poll-ms", job_poll_ms,
                  "Background jobs (re-segmentation) are looked for at least this often")
       ->envname("LIFECYCLE_JOB_POLL_MS")
@@ -106,6 +113,7 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   c.health_interval = std::chrono::milliseconds{health_ms};
   c.statement_timeout = std::chrono::milliseconds{statement_ms};
   c.watch_poll_interval = std::chrono::milliseconds{watch_poll_ms};
+  c.retention_sweep_interval = std::chrono::milliseconds{sweep_ms};
   c.job_poll_interval = std::chrono::milliseconds{job_poll_ms};
   if (migrate->parsed()) c.command = Command::kMigrate;
   if (create_tenant->parsed()) c.command = Command::kCreateTenant;

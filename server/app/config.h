@@ -22,6 +22,8 @@ struct Config {
   std::chrono::milliseconds health_interval{1000};
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds watch_poll_interval{1000};
+  // 0 turns the background retention sweep off (RunRetentionSweep still works).
+  std::chrono::milliseconds retention_sweep_interval{600000};
   std::chrono::milliseconds job_poll_interval{2000};
   int resegment_batch_size = 10000;
   std::string port_file;

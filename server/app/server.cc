@@ -30,6 +30,7 @@ Server::Server(const Config& config)
       customer_service_(calls_),
       admin_service_(calls_),
       lifecycle_service_(calls_, watch_hub_),
+      retention_service_(calls_),
       segment_service_(calls_, [this] {
         if (resegment_runner_) resegment_runner_->Wake();
       }) {}
@@ -48,6 +49,7 @@ int Server::Start() {
   builder.RegisterService(&customer_service_);
   builder.RegisterService(&admin_service_);
   builder.RegisterService(&lifecycle_service_);
+  builder.RegisterService(&retention_service_);
   builder.RegisterService(&segment_service_);
   if (config_.bench_echo) builder.RegisterService(&echo_service_);
   // Before serving: SegmentService wakes it.
@@ -62,6 +64,10 @@ int Server::Start() {
   health_ = std::make_unique<HealthMonitor>(
       SessionOptionsFrom(config_), config_.health_interval,
       [health](bool serving) { health->SetServingStatus(serving); });
+  if (config_.retention_sweep_interval.count() > 0) {
+    retention_sweeper_ = std::make_unique<RetentionSweeper>(SessionOptionsFrom(config_),
+                                                            config_.retention_sweep_interval);
+  }
   transition_listener_ = std::make_unique<storage::TransitionListener>(
       config_.dsn, [this](const std::string& tenant_id) { watch_hub_.Notify(tenant_id); });
   return port;
@@ -73,6 +79,7 @@ void Server::Shutdown() {
                 {{"grace_seconds", std::to_string(config_.shutdown_grace.count())}});
   const auto deadline = std::chrono::system_clock::now() + config_.shutdown_grace;
   if (health_) health_->Stop();
+  if (retention_sweeper_) retention_sweeper_->Stop();
   server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING for probes
   if (transition_listener_) transition_listener_->Stop();
   // A job stops between batches; it resumes on the next start (or replica).

@@ -10,11 +10,13 @@
 #include "server/api/customer_service.h"
 #include "server/api/echo_service.h"
 #include "server/api/lifecycle_service.h"
+#include "server/api/retention_service.h"
 #include "server/api/segment_service.h"
 #include "server/api/watch_hub.h"
 #include "server/app/config.h"
 #include "server/app/health_monitor.h"
 #include "server/app/resegment_runner.h"
+#include "server/app/retention_sweeper.h"
 #include "storage/session_pool.h"
 #include "storage/transition_listener.h"
 
@@ -42,11 +44,13 @@ class Server {
   api::CustomerService customer_service_;
   api::AdminService admin_service_;
   api::LifecycleService lifecycle_service_;
+  api::RetentionService retention_service_;
   api::SegmentService segment_service_;
   api::EchoService echo_service_;  // registered only with --bench-echo
   std::unique_ptr<storage::TransitionListener> transition_listener_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_;
+  std::unique_ptr<RetentionSweeper> retention_sweeper_;
   std::unique_ptr<ResegmentRunner> resegment_runner_;
 };
 

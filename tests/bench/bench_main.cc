@@ -21,7 +21,7 @@ struct Flags {
   std::string target = "127.0.0.1:50051";
   std::string api_key;
   int customers = 1000000;
-  std::string scenarios = "echo,get_stage,batch_get,transition";
+  std::string scenarios = "echo,get_stage,batch_get,transition,record_signals";
   double duration_s = 10;
   double warmup_s = 1;
   int threads = 2;

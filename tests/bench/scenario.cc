@@ -1,6 +1,7 @@
 #include "tests/bench/scenario.h"
 
 #include "tests/bench/read_scenarios.h"
+#include "tests/bench/signal_scenario.h"
 #include "tests/bench/transition_scenario.h"
 
 namespace lifecycle::bench {
@@ -8,7 +9,7 @@ namespace lifecycle::bench {
 std::string CustomerId(int index) { return "cust-" + std::to_string(index); }
 
 std::vector<std::string> ScenarioNames() {
-  return {"echo", "get_stage", "batch_get", "transition"};
+  return {"echo", "get_stage", "batch_get", "transition", "record_signals"};
 }
 
 std::unique_ptr<Scenario> MakeScenario(const std::string& name, const Target& target,
@@ -17,6 +18,7 @@ std::unique_ptr<Scenario> MakeScenario(const std::string& name, const Target& ta
   if (name == "get_stage") return MakeGetStageScenario(target);
   if (name == "batch_get") return MakeBatchGetScenario(target, 100);
   if (name == "transition") return MakeTransitionScenario(target, transition_customers);
+  if (name == "record_signals") return MakeRecordSignalsScenario(target, 1000);
   return nullptr;
 }
 

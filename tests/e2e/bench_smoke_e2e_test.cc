@@ -27,6 +27,7 @@ int RunCommand(const std::string& command, std::string* output) {
 TEST_F(BenchSmokeTest, EveryScenarioRunsWithoutErrors) {
   db_.Query("INSERT INTO customers (tenant_id, customer_id) SELECT '" + tenant_.tenant.tenant_id +
             "', 'cust-' || i FROM generate_series(0, 999) AS i");
+  CreateSegment("bench-segment");  // the transition scenario assigns it
   const std::string key = KeyWithRole(v1::ROLE_SERVICE);
   std::string output;
   const int status = RunCommand(std::string(LIFECYCLE_BENCH_BIN) + " --target " +
@@ -35,7 +36,7 @@ TEST_F(BenchSmokeTest, EveryScenarioRunsWithoutErrors) {
                                     " --warmup-s 0 --threads 1 --inflight 4",
                                 &output);
   EXPECT_EQ(status, 0) << output;
-  for (const char* scenario : {"echo", "get_stage", "batch_get", "transition"}) {
+  for (const char* scenario : {"echo", "get_stage", "batch_get", "transition", "record_signals"}) {
     EXPECT_NE(output.find(std::string("BENCH scenario=") + scenario + " "), std::string::npos)
         << output;
   }

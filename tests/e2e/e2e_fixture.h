@@ -47,6 +47,24 @@ class E2eTest : public ::testing::Test {
 
   TestClient ClientWithKey(const std::string& key) { return TestClient(server_->address(), key); }
 
+  // A segment whose rule nobody matches, for tests that assign segments by
+  // hand (a move may only assign an existing, active segment).
+  void CreateSegment(const std::string& segment_id) { CreateSegmentWith(*client_, segment_id); }
+  void CreateSegmentWith(TestClient& client, const std::string& segment_id) {
+    v1::CreateSegmentRequest request;
+    request.mutable_segment()->set_segment_id(segment_id);
+    request.mutable_segment()->set_display_name(segment_id);
+    request.mutable_segment()->set_basis(v1::SEGMENT_BASIS_BEHAVIOURAL);
+    auto* condition = request.mutable_segment()->mutable_rule()->mutable_condition();
+    condition->set_field("attributes.never_set_by_tests");
+    condition->set_op(v1::RULE_OPERATOR_EXISTS);
+    request.set_request_id(NewRequestId());
+    v1::CreateSegmentResponse response;
+    const grpc::Status status =
+        client.segments().CreateSegment(client.Context().get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
   // Polls `condition` every 20 ms until it holds or `timeout` passes.
   static bool WaitFor(const std::function<bool()>& condition,
                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {

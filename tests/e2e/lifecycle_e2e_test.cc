@@ -15,6 +15,11 @@ using grpc::StatusCode;
 
 class LifecycleE2eTest : public E2eTest {
  protected:
+  void SetUp() override {
+    E2eTest::SetUp();
+    CreateSegment("smb");
+  }
+
   v1::CustomerStage Stage(const std::string& customer_id) {
     v1::GetCustomerStageRequest request;
     request.set_customer_id(customer_id);

@@ -72,6 +72,11 @@ class Watcher {
 
 class WatchE2eTest : public E2eTest {
  protected:
+  void SetUp() override {
+    E2eTest::SetUp();
+    CreateSegment("smb");
+  }
+
   // Moves `count` fresh customers NEW -> SEGMENTED: one event each.
   void MoveCustomers(TestClient& client, const std::string& prefix, int count) {
     for (int i = 0; i < count; ++i) {
@@ -136,6 +141,7 @@ TEST_F(WatchE2eTest, ConcurrentWritersAreDeliveredWithoutGapsOrRepeats) {
 
 TEST_F(WatchE2eTest, AWatcherSeesOnlyItsOwnTenant) {
   TestClient other = ClientWithKey(NewTenantKey("Globex"));
+  CreateSegmentWith(other, "smb");
   Watcher mine(*client_, 0);
   Watcher theirs(other, 0);
   MoveCustomers(*client_, "acme-", 3);

@@ -26,9 +26,11 @@
 #include "server/domain/role.h"
 #include "server/domain/stage_transition.h"
 #include "storage/customer_store.h"
+#include "storage/segment_store.h"
 #include "storage/session.h"
 #include "storage/sql_time.h"
 #include "storage/transaction.h"
+#include "tests/support/segment_fixtures.h"
 #include "tests/support/store_test.h"
 #include "tests/support/test_database.h"
 
@@ -86,6 +88,9 @@ std::vector<std::int64_t> Range(std::int64_t first, std::int64_t last) {
 
 class LifecycleStoreTest : public testing::StoreTest<storage::LifecycleStore> {
  protected:
+  // Most moves here assign segment "s"; some call the store directly.
+  void SetUp() override { testing::EnsureSegment(session_, tenant_, "s"); }
+
   domain::Customer CreateCustomer(const std::string& customer_id) {
     return CreateCustomerIn(tenant_, customer_id);
   }
@@ -99,11 +104,13 @@ class LifecycleStoreTest : public testing::StoreTest<storage::LifecycleStore> {
   storage::TransitionOutcome Apply(const Move& move) { return ApplyIn(tenant_, move); }
 
   storage::TransitionOutcome ApplyIn(const std::string& tenant, const Move& move) {
+    testing::EnsureSegment(session_, tenant, move.segment_id);
     return InTx(
         [&](storage::LifecycleStore& store) { return store.Apply(tenant, move.Command()); });
   }
 
   std::optional<domain::Error> ApplyError(const Move& move) {
+    testing::EnsureSegment(session_, tenant_, move.segment_id);
     return ErrorFrom([&](storage::LifecycleStore& store) { store.Apply(tenant_, move.Command()); });
   }
 
@@ -433,6 +440,53 @@ TEST_F(LifecycleStoreTest, AnotherTenantsCustomerIsNotFound) {
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ErrorCode::kNotFound);
   EXPECT_EQ(db_.Query("SELECT stage FROM customers WHERE customer_id = 'theirs'"), "NEW");
+}
+
+TEST_F(LifecycleStoreTest, AssigningAnUnknownOrRetiredSegmentIsRefusedAndChangesNothing) {
+  CreateCustomer("cust-1");
+  const std::string before = Footprint();
+  auto unknown = ErrorFrom([&](storage::LifecycleStore& store) {
+    store.Apply(
+        tenant_,
+        Move{.customer_id = "cust-1", .to = Stage::kSegmented, .segment_id = "nowhere"}.Command());
+  });
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->code(), ErrorCode::kNotFound);
+  EXPECT_EQ(unknown->message(), "segment 'nowhere' not found");
+
+  testing::EnsureSegment(session_, tenant_, "old");
+  session_.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
+    storage::SegmentStore(tx).Retire(tenant_, "old", std::nullopt);
+  });
+  auto retired = ErrorFrom([&](storage::LifecycleStore& store) {
+    store.Apply(
+        tenant_,
+        Move{.customer_id = "cust-1", .to = Stage::kSegmented, .segment_id = "old"}.Command());
+  });
+  ASSERT_TRUE(retired);
+  EXPECT_EQ(retired->code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(retired->reason(), "SEGMENT_RETIRED");
+  EXPECT_EQ(Footprint(), before);
+}
+
+TEST_F(LifecycleStoreTest, AssignedSegmentIsLoggedWithItsVersionAndThePreviousSegment) {
+  CreateCustomer("cust-1");
+  const auto first = Apply({.customer_id = "cust-1", .to = Stage::kSegmented, .segment_id = "a"});
+  EXPECT_EQ(first.transition.segment_id, "a");
+  EXPECT_EQ(first.transition.previous_segment_id, "");
+  EXPECT_EQ(first.transition.segment_version, 1);
+
+  const auto onboard = Apply({.customer_id = "cust-1", .to = Stage::kOnboarding});
+  EXPECT_EQ(onboard.transition.segment_id, "a");
+  EXPECT_EQ(onboard.transition.segment_version, 0);  // the segment did not change
+
+  const auto back = Apply({.customer_id = "cust-1",
+                           .to = Stage::kSegmented,
+                           .segment_id = "b",
+                           .reason = "wrong segment"});
+  EXPECT_EQ(back.transition.previous_segment_id, "a");
+  EXPECT_EQ(back.transition.segment_id, "b");
+  EXPECT_EQ(back.transition.segment_version, 1);
 }
 
 // ------------------------------------------------------------ overrides

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/domain/health_score.h"
+#include "server/domain/retention_policy.h"
+#include "server/domain/signal.h"
+#include "storage/lifecycle_store.h"
+
+namespace lifecycle::storage {
+
+class Transaction;
+
+enum class SignalFate { kStored, kDuplicate, kCustomerNotFound };
+
+struct IngestResult {
+  std::vector<SignalFate> fates;  // one per signal, in input order
+  // The health of every customer a stored signal changed, at `now`.
+  std::unordered_map<std::string, domain::HealthView> health;
+  std::vector<TransitionOutcome> transitions;  // automatic moves (first purchases)
+  std::vector<std::string> reacquainted;       // LAPSED customers who engaged again
+};
+
+// Records validated signals (distinct event ids) in the caller's
+// transaction, set-based whatever the batch size: lock the customers (id
+// order), one multi-row insert that skips event ids already stored, the
+// health of each customer advanced by its new signals with the domain's
+// formula and upserted in one statement, then the automatic lifecycle moves
+// (LifecycleStore::ApplyMany), whose sequence numbers are taken last.
+IngestResult RecordSignals(Transaction& tx, const std::string& tenant_id,
+                           const domain::RetentionPolicy& policy,
+                           const std::vector<domain::Signal>& signals, domain::Timestamp now);
+
+}  // namespace lifecycle::storage
