@@ -1,6 +1,7 @@
 #include "storage/lifecycle_store.h"
 
 #include "server/domain/error.h"
+#include "storage/onboarding_store.h"
 #include "storage/sql_array.h"
 #include "storage/sql_time.h"
 #include "storage/transaction.h"
@@ -161,33 +162,36 @@ std::optional<domain::StageSnapshot> LifecycleStore::GetStageAsOf(const std::str
   };
 }
 
+domain::StageSnapshot LifecycleStore::Lock(const std::string& tenant_id,
+                                           const std::string& customer_id) {
+  auto locked = tx_.Exec(kLockStage, tenant_id, customer_id);
+  if (locked.empty()) throw domain::Error::NotFound("customer '" + customer_id + "'");
+  return SnapshotFromRow(locked[0]);
+}
+
 domain::TransitionFacts LifecycleStore::LoadFacts(const std::string& tenant_id,
+                                                  const std::string& customer_id,
                                                   const std::string& segment_id) {
-  // Onboarding checklists and product holdings do not exist yet (they come
-  // with the onboarding and cross-sell features), so nothing is open and
-  // nothing is held; those features fill these in from their tables.
-  return domain::TransitionFacts{.segment_id = segment_id};
+  // Product holdings do not exist yet (they come with cross-sell), so
+  // nothing is held; that feature fills products_held in from its tables.
+  return domain::TransitionFacts{
+      .segment_id = segment_id,
+      .open_required_steps = OnboardingStore(tx_).OpenRequiredSteps(tenant_id, customer_id)};
 }
 
 TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
                                         const domain::TransitionCommand& command) {
-  auto locked = tx_.Exec(kLockStage, tenant_id, command.customer_id);
-  if (locked.empty()) throw domain::Error::NotFound("customer '" + command.customer_id + "'");
-  const domain::StageSnapshot before = SnapshotFromRow(locked[0]);
+  const domain::StageSnapshot before = Lock(tenant_id, command.customer_id);
   if (command.expected_version && *command.expected_version != before.version) {
-    throw domain::Error::Aborted("customer '" + command.customer_id + "' is at version " +
-                                 std::to_string(before.version) + ", not " +
-                                 std::to_string(*command.expected_version))
-        .WithReason("VERSION_MISMATCH",
-                    {{"expected_version", std::to_string(*command.expected_version)},
-                     {"actual_version", std::to_string(before.version)}});
+    throw domain::Error::VersionMismatch("customer '" + command.customer_id + "'",
+                                         *command.expected_version, before.version);
   }
   const std::string segment_id =
       command.segment_id.empty() ? before.segment_id : command.segment_id;
   const domain::TransitionDecision decision = domain::DecideTransition(
       domain::TransitionAttempt{before.stage, command.to, command.trigger, command.actor_role,
                                 command.reason, command.override_reason},
-      LoadFacts(tenant_id, segment_id));
+      LoadFacts(tenant_id, command.customer_id, segment_id));
   if (!decision.allowed) {
     throw domain::Error::FailedPrecondition(decision.error_reason, decision.message,
                                             decision.metadata);
@@ -208,9 +212,7 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
 std::optional<TransitionOutcome> LifecycleStore::PlaceInSegment(
     const std::string& tenant_id, const std::string& customer_id,
     const domain::SegmentPlacement& placement, const std::string& request_id) {
-  auto locked = tx_.Exec(kLockStage, tenant_id, customer_id);
-  if (locked.empty()) throw domain::Error::NotFound("customer '" + customer_id + "'");
-  const domain::StageSnapshot before = SnapshotFromRow(locked[0]);
+  const domain::StageSnapshot before = Lock(tenant_id, customer_id);
   if (before.segment_id == placement.segment_id) return std::nullopt;
   // Placing a NEW customer is their first move; anyone else only changes
   // segment, recorded as a row that keeps the stage.
@@ -228,6 +230,18 @@ TransitionOutcome LifecycleStore::WriteMove(const std::string& tenant_id,
                                             const domain::StageSnapshot& before, const Move& move) {
   const domain::StageSnapshot after = SnapshotFromRow(
       tx_.Exec(kSetStage, tenant_id, before.customer_id, Name(move.to), move.segment_id).at(0));
+  if (before.stage != move.to) {
+    // Every way into or out of ONBOARDING passes here (by hand, by signal,
+    // by checklist), so the checklist opens and closes with the stage. Before
+    // the sequence, which must stay the last statement.
+    OnboardingStore checklists(tx_);
+    if (before.stage == domain::Stage::kOnboarding) {
+      checklists.Close(tenant_id, before.customer_id, move.to, after.stage_enter_time);
+    }
+    if (move.to == domain::Stage::kOnboarding) {
+      checklists.Open(tenant_id, before.customer_id, after.segment_id, after.stage_enter_time);
+    }
+  }
   const std::int64_t sequence = tx_.Exec(kNextSequence, tenant_id)[0][0].as<std::int64_t>();
   auto logged = tx_.Exec(
       kInsertTransition, tenant_id, sequence, before.customer_id, Name(before.stage), Name(move.to),

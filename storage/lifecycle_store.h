@@ -21,6 +21,11 @@ class LifecycleStore {
  public:
   explicit LifecycleStore(Transaction& tx) : tx_(tx) {}
 
+  // Locks the customer's row until commit and returns its stage. NOT_FOUND.
+  // Anything that decides on a customer's stage takes this lock first, so
+  // decisions about one customer are made one at a time.
+  domain::StageSnapshot Lock(const std::string& tenant_id, const std::string& customer_id);
+
   // Current stage: one primary-key lookup.
   std::optional<domain::StageSnapshot> GetStage(const std::string& tenant_id,
                                                 const std::string& customer_id);
@@ -70,11 +75,14 @@ class LifecycleStore {
     std::int64_t segment_version = 0;  // of segment_id's rule, when it changed
   };
   // Writes the stage, the log row and the tenant's next sequence (last, so
-  // sequence order is commit order), and wakes watchers after commit.
+  // sequence order is commit order), opens or closes the onboarding
+  // checklist when the move enters or leaves ONBOARDING, and wakes watchers
+  // after commit.
   TransitionOutcome WriteMove(const std::string& tenant_id, const domain::StageSnapshot& before,
                               const Move& move);
 
-  domain::TransitionFacts LoadFacts(const std::string& tenant_id, const std::string& segment_id);
+  domain::TransitionFacts LoadFacts(const std::string& tenant_id, const std::string& customer_id,
+                                    const std::string& segment_id);
 
   Transaction& tx_;
 };
