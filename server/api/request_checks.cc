@@ -58,6 +58,13 @@ void CheckRequiredText(domain::Violations& violations, std::string_view field,
   }
 }
 
+void CheckExpectedVersion(domain::Violations& violations, bool has, std::int64_t value,
+                          std::optional<std::int64_t>& out) {
+  if (!has) return;
+  if (value < 1) violations.Add("expected_version", "must be at least 1");
+  out = value;
+}
+
 int CheckPageSize(domain::Violations& violations, int page_size) {
   if (page_size == 0) return kDefaultPageSize;
   if (page_size < 0 || page_size > kMaxPageSize) {

@@ -36,13 +36,6 @@ std::optional<domain::SegmentBasis> CheckBasis(domain::Violations& violations, i
   return known;
 }
 
-void CheckExpectedVersion(domain::Violations& violations, bool has, std::int64_t value,
-                          std::optional<std::int64_t>& out) {
-  if (!has) return;
-  if (value < 1) violations.Add("expected_version", "must be at least 1");
-  out = value;
-}
-
 // The content fields of a segment (everything but identity and output-only).
 void CheckContent(domain::Violations& violations, const v1::Segment& in, domain::Segment& out,
                   const std::set<std::string>& fields) {
