@@ -15,7 +15,7 @@ class OnboardingMetricsStore {
   explicit OnboardingMetricsStore(Transaction& tx) : tx_(tx) {}
 
   // For the onboardings started in [start, end), optionally of one segment
-  // (the segment whose template the checklist came from). Completed means
+  // (the customer's segment when onboarding started). Completed means
   // the checklist closed with the customer moving to RETAINED; the median
   // of an even count is the mean of the middle two. A customer counts as
   // activated if any follow-up of that onboarding said YES, as answered if

@@ -96,7 +96,7 @@ void OnboardingStore::Open(const std::string& tenant_id, const std::string& cust
   const std::int64_t number =
       tx_.Exec(kNextNumber, tenant_id, customer_id)[0][0].as<std::int64_t>();
   const domain::Checklist checklist =
-      domain::NewChecklist(customer_id, number, from ? &*from : nullptr, start);
+      domain::NewChecklist(customer_id, number, segment_id, from ? &*from : nullptr, start);
   tx_.Exec(kInsertChecklist, tenant_id, customer_id, number, checklist.segment_id,
            checklist.template_version, ToEpochMicros(start));
   if (checklist.steps.empty()) return;

@@ -90,8 +90,9 @@ struct ChecklistStep {
   std::string override_reason;
 };
 
-// A customer's checklist for one stay in ONBOARDING. An empty segment_id
-// (template_version 0) means no template applied: the checklist is empty.
+// A customer's checklist for one stay in ONBOARDING, made from the template
+// of the segment they were in when it started. template_version 0 means that
+// segment (or the customer) had no template: the checklist is empty.
 struct Checklist {
   std::string customer_id;
   std::int64_t onboarding_number = 1;  // 1, then 2 after a reacquaintance, ...

@@ -5,11 +5,13 @@
 namespace lifecycle::domain {
 
 Checklist NewChecklist(const std::string& customer_id, std::int64_t onboarding_number,
-                       const ChecklistTemplate* from, Timestamp start) {
-  Checklist checklist{
-      .customer_id = customer_id, .onboarding_number = onboarding_number, .start_time = start};
+                       const std::string& segment_id, const ChecklistTemplate* from,
+                       Timestamp start) {
+  Checklist checklist{.customer_id = customer_id,
+                      .onboarding_number = onboarding_number,
+                      .segment_id = segment_id,
+                      .start_time = start};
   if (from == nullptr) return checklist;
-  checklist.segment_id = from->segment_id;
   checklist.template_version = from->version;
   for (const auto& step : from->steps) {
     checklist.steps.push_back(

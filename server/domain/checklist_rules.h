@@ -11,11 +11,12 @@
 
 namespace lifecycle::domain {
 
-// A customer's new checklist: the template's steps in order, each due at
-// start + its offset, all pending. No template: an empty checklist, with
-// nothing required.
+// A customer's new checklist, for the segment they are in ("" for none):
+// the template's steps in order, each due at start + its offset, all
+// pending. No template: an empty checklist, with nothing required.
 Checklist NewChecklist(const std::string& customer_id, std::int64_t onboarding_number,
-                       const ChecklistTemplate* from, Timestamp start);
+                       const std::string& segment_id, const ChecklistTemplate* from,
+                       Timestamp start);
 
 // Start of onboarding + the step's offset.
 Timestamp DueTime(Timestamp start, std::chrono::seconds due_offset);

@@ -43,8 +43,9 @@ CREATE TABLE checklist_template_steps (
 
 -- One checklist per stay in ONBOARDING, written by the transition that
 -- enters the stage and closed by the one that leaves it (both in
--- storage/lifecycle_store.cc, WriteMove). segment_id and template_version
--- are NULL when no template applied (an empty checklist).
+-- storage/lifecycle_store.cc, WriteMove). segment_id is the customer's
+-- segment at the start (NULL: none); template_version is NULL when that
+-- segment had no template (an empty checklist).
 CREATE TABLE onboarding_checklists (
   tenant_id         uuid NOT NULL,
   customer_id       text NOT NULL,
@@ -57,8 +58,10 @@ CREATE TABLE onboarding_checklists (
                                                 'LAPSED')),
   PRIMARY KEY (tenant_id, customer_id, onboarding_number),
   FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, customer_id),
+  -- MATCH SIMPLE: not checked while template_version is NULL.
   FOREIGN KEY (tenant_id, segment_id, template_version)
     REFERENCES checklist_template_versions (tenant_id, segment_id, version),
+  CHECK (template_version IS NULL OR segment_id IS NOT NULL),
   CHECK ((closed_at IS NULL) = (close_stage IS NULL))
 );
 -- Metrics pick the cohort that started in a period.

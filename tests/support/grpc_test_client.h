@@ -11,6 +11,8 @@
 #include "lifecycle/v1/admin.grpc.pb.h"
 #include "lifecycle/v1/customer.grpc.pb.h"
 #include "lifecycle/v1/lifecycle.grpc.pb.h"
+#include "lifecycle/v1/onboarding.grpc.pb.h"
+#include "lifecycle/v1/segment.grpc.pb.h"
 
 namespace lifecycle::testing {
 
@@ -26,6 +28,8 @@ class TestClient {
   v1::CustomerService::Stub& customers() { return *customers_; }
   v1::AdminService::Stub& admin() { return *admin_; }
   v1::LifecycleService::Stub& lifecycle() { return *lifecycle_; }
+  v1::SegmentService::Stub& segments() { return *segments_; }
+  v1::OnboardingService::Stub& onboarding() { return *onboarding_; }
   grpc::health::v1::Health::Stub& health() { return *health_; }
 
   // Convenience calls that fail the test unless OK.
@@ -44,6 +48,8 @@ class TestClient {
   std::unique_ptr<v1::CustomerService::Stub> customers_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::LifecycleService::Stub> lifecycle_;
+  std::unique_ptr<v1::SegmentService::Stub> segments_;
+  std::unique_ptr<v1::OnboardingService::Stub> onboarding_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 

@@ -47,14 +47,14 @@ ChecklistTemplate Template() {
 
 Checklist WithStatuses(std::vector<StepStatus> statuses) {
   const ChecklistTemplate from = Template();
-  Checklist checklist = NewChecklist("c-1", 1, &from, kStart);
+  Checklist checklist = NewChecklist("c-1", 1, "smb", &from, kStart);
   for (std::size_t i = 0; i < statuses.size(); ++i) checklist.steps[i].status = statuses[i];
   return checklist;
 }
 
 TEST(NewChecklistTest, CopiesTheTemplateInOrderWithDueTimesFromTheStart) {
   const ChecklistTemplate from = Template();
-  const Checklist checklist = NewChecklist("c-1", 2, &from, kStart);
+  const Checklist checklist = NewChecklist("c-1", 2, "smb", &from, kStart);
   EXPECT_EQ(checklist.customer_id, "c-1");
   EXPECT_EQ(checklist.onboarding_number, 2);
   EXPECT_EQ(checklist.segment_id, "smb");
@@ -71,9 +71,9 @@ TEST(NewChecklistTest, CopiesTheTemplateInOrderWithDueTimesFromTheStart) {
 }
 
 TEST(NewChecklistTest, WithoutATemplateIsEmptyAndRequiresNothing) {
-  const Checklist checklist = NewChecklist("c-1", 1, nullptr, kStart);
+  const Checklist checklist = NewChecklist("c-1", 1, "vip", nullptr, kStart);
   EXPECT_TRUE(checklist.steps.empty());
-  EXPECT_EQ(checklist.segment_id, "");
+  EXPECT_EQ(checklist.segment_id, "vip");
   EXPECT_EQ(checklist.template_version, 0);
   const ChecklistProgress progress = Progress(checklist);
   EXPECT_EQ(progress.total, 0);
