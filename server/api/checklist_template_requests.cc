@@ -8,7 +8,7 @@
 namespace lifecycle::api {
 namespace {
 
-const std::set<std::string> kUpdatablePaths = {"display_name", "steps"};
+const std::vector<std::string> kUpdatablePaths = {"display_name", "steps"};
 
 std::chrono::seconds CheckDueOffset(domain::Violations& violations, const std::string& field,
                                     const google::protobuf::Duration& offset) {
@@ -76,7 +76,8 @@ domain::ChecklistTemplate ValidateCreateChecklistTemplate(
   }
   domain::ChecklistTemplate out{.segment_id = request.template_().segment_id()};
   CheckId(violations, "template.segment_id", out.segment_id);
-  CheckContent(violations, request.template_(), out, kUpdatablePaths);
+  CheckContent(violations, request.template_(), out,
+               {kUpdatablePaths.begin(), kUpdatablePaths.end()});
   std::move(violations).ThrowIfAny();
   return out;
 }
@@ -84,9 +85,8 @@ domain::ChecklistTemplate ValidateCreateChecklistTemplate(
 TemplateQuery ValidateGetChecklistTemplate(const v1::GetChecklistTemplateRequest& request) {
   domain::Violations violations;
   CheckId(violations, "segment_id", request.segment_id());
-  TemplateQuery query{.segment_id = request.segment_id()};
-  if (request.version() < 0) violations.Add("version", "must be 0 (current) or a version >= 1");
-  if (request.version() > 0) query.version = request.version();
+  TemplateQuery query{.segment_id = request.segment_id(),
+                      .version = CheckVersion(violations, request.version())};
   std::move(violations).ThrowIfAny();
   return query;
 }
@@ -101,17 +101,7 @@ TemplateUpdate ValidateUpdateChecklistTemplate(const v1::UpdateChecklistTemplate
   TemplateUpdate update;
   update.patch.segment_id = request.template_().segment_id();
   CheckId(violations, "template.segment_id", update.patch.segment_id);
-  if (request.update_mask().paths().empty()) {
-    violations.Add("update_mask", "is required: name the fields to change");
-  }
-  for (const auto& path : request.update_mask().paths()) {
-    if (kUpdatablePaths.contains(path)) {
-      update.mask.insert(path);
-    } else {
-      violations.Add("update_mask.paths",
-                     "'" + path + "' cannot be updated; updatable: display_name, steps");
-    }
-  }
+  update.mask = CheckUpdateMask(violations, request.update_mask(), kUpdatablePaths);
   CheckContent(violations, request.template_(), update.patch, update.mask);
   CheckExpectedVersion(violations, request.has_expected_version(), request.expected_version(),
                        update.expected_version);

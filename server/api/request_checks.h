@@ -3,12 +3,15 @@
 // Field checks shared by every service. Each adds to a Violations list
 // under the request path it is given, so one reply names every bad field.
 
+#include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/struct.pb.h>
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/api/page_token.h"
 #include "server/domain/error.h"
@@ -32,6 +35,13 @@ void CheckRequiredText(domain::Violations& violations, std::string_view field,
 // copied to `out` when set.
 void CheckExpectedVersion(domain::Violations& violations, bool has, std::int64_t value,
                           std::optional<std::int64_t>& out);
+// A `version` field of a Get: 0 means the current one (nothing), else >= 1.
+std::optional<std::int64_t> CheckVersion(domain::Violations& violations, std::int64_t version);
+// The paths of an update_mask, each one of `updatable` (listed in the
+// message for any other); an empty mask is refused too.
+std::set<std::string> CheckUpdateMask(domain::Violations& violations,
+                                      const google::protobuf::FieldMask& mask,
+                                      const std::vector<std::string>& updatable);
 // 0 means the default; otherwise 1..kMaxPageSize.
 int CheckPageSize(domain::Violations& violations, int page_size);
 // Returns the attributes as compact JSON text (an object). Rejects numbers
