@@ -30,7 +30,7 @@ v1::ChecklistTemplate ToProto(const domain::ChecklistTemplate& checklist_templat
   return out;
 }
 
-v1::ChecklistStep ToProto(const domain::ChecklistStep& step, domain::Timestamp now) {
+v1::ChecklistStep ToProto(const domain::ChecklistStep& step, bool overdue) {
   v1::ChecklistStep out;
   out.set_step_id(step.step.step_id);
   out.set_kind(static_cast<v1::StepKind>(step.step.kind));
@@ -39,7 +39,7 @@ v1::ChecklistStep ToProto(const domain::ChecklistStep& step, domain::Timestamp n
   out.set_required(step.step.required);
   *out.mutable_due_time() = ToProto(step.due_time);
   out.set_status(static_cast<v1::StepStatus>(step.status));
-  out.set_overdue(domain::IsOverdue(step, now));
+  out.set_overdue(overdue);
   if (step.resolve_time) *out.mutable_resolve_time() = ToProto(*step.resolve_time);
   out.set_resolved_by(step.resolved_by);
   out.set_note(step.note);
@@ -55,7 +55,9 @@ v1::Checklist ToProto(const domain::Checklist& checklist, domain::Timestamp now)
   out.set_segment_id(checklist.segment_id);
   out.set_template_version(checklist.template_version);
   *out.mutable_start_time() = ToProto(checklist.start_time);
-  for (const auto& step : checklist.steps) *out.add_steps() = ToProto(step, now);
+  for (const auto& step : checklist.steps) {
+    *out.add_steps() = ToProto(step, domain::IsOverdue(checklist, step, now));
+  }
   const domain::ChecklistProgress progress = domain::Progress(checklist);
   out.set_progress_percent(progress.percent);
   out.set_open_required_steps(progress.open_required);
@@ -69,7 +71,7 @@ v1::OverdueStep ToProto(const storage::OverdueStep& overdue, domain::Timestamp n
   out.set_customer_id(overdue.customer_id);
   out.set_segment_id(overdue.segment_id);
   out.set_onboarding_number(overdue.onboarding_number);
-  *out.mutable_step() = ToProto(overdue.step, now);
+  *out.mutable_step() = ToProto(overdue.step, domain::IsOverdue(overdue.step, now));
   return out;
 }
 

@@ -10,8 +10,8 @@
 namespace lifecycle::api {
 
 v1::ChecklistTemplate ToProto(const domain::ChecklistTemplate& checklist_template);
+v1::ChecklistStep ToProto(const domain::ChecklistStep& step, bool overdue);
 // `now` decides which pending steps are overdue.
-v1::ChecklistStep ToProto(const domain::ChecklistStep& step, domain::Timestamp now);
 v1::Checklist ToProto(const domain::Checklist& checklist, domain::Timestamp now);
 v1::OverdueStep ToProto(const storage::OverdueStep& overdue, domain::Timestamp now);
 v1::FollowUp ToProto(const domain::FollowUp& follow_up);

@@ -26,6 +26,10 @@ bool IsOverdue(const ChecklistStep& step, Timestamp now) {
   return step.status == StepStatus::kPending && now > step.due_time;
 }
 
+bool IsOverdue(const Checklist& checklist, const ChecklistStep& step, Timestamp now) {
+  return !checklist.close_time && IsOverdue(step, now);
+}
+
 ChecklistProgress Progress(const Checklist& checklist) {
   ChecklistProgress progress;
   for (const auto& step : checklist.steps) {

@@ -23,6 +23,9 @@ Timestamp DueTime(Timestamp start, std::chrono::seconds due_offset);
 // Still pending, and its due time has passed (a step due exactly now is not
 // late yet).
 bool IsOverdue(const ChecklistStep& step, Timestamp now);
+// The same within a checklist: a closed checklist has nothing overdue (the
+// customer left ONBOARDING, so nobody is chasing those steps).
+bool IsOverdue(const Checklist& checklist, const ChecklistStep& step, Timestamp now);
 
 struct ChecklistProgress {
   int total = 0;

@@ -131,7 +131,7 @@ class OnboardingE2eTest : public E2eTest {
   }
 
   const std::vector<StepSpec> kWelcome = {
-      {"thank", true, 0}, {"tour", true, 48}, {"news", false, 168}};
+      {"thank", true, 0}, {"tour", true, 48}, {"news", false, 0}};
 };
 
 TEST_F(OnboardingE2eTest, EnteringOnboardingGetsTheSegmentsChecklist) {
@@ -158,7 +158,8 @@ TEST_F(OnboardingE2eTest, EnteringOnboardingGetsTheSegmentsChecklist) {
   EXPECT_EQ(TimeUtil::TimestampToSeconds(checklist.steps(1).due_time()) -
                 TimeUtil::TimestampToSeconds(checklist.start_time()),
             48 * 3600);
-  EXPECT_FALSE(checklist.steps(2).overdue());
+  EXPECT_FALSE(checklist.steps(1).overdue());
+  EXPECT_TRUE(checklist.steps(2).overdue()) << "due at the start, so late right after";
   EXPECT_FALSE(checklist.has_close_time());
 }
 
@@ -170,6 +171,7 @@ TEST_F(OnboardingE2eTest, CompletingTheRequiredStepsMovesTheCustomerToRetained) 
   EXPECT_FALSE(first.has_transition());
   EXPECT_EQ(first.checklist().progress_percent(), 33);
   EXPECT_EQ(first.checklist().open_required_steps(), 1);
+  EXPECT_TRUE(first.checklist().steps(2).overdue());
   EXPECT_EQ(first.checklist().steps(0).resolved_by(), tenant_.admin_key.key.key_id);
   EXPECT_EQ(StageOf("c-1"), v1::STAGE_ONBOARDING);
   EXPECT_EQ(ErrorReason(Complete("c-1", "thank")), "STEP_ALREADY_RESOLVED");
@@ -189,7 +191,8 @@ TEST_F(OnboardingE2eTest, CompletingTheRequiredStepsMovesTheCustomerToRetained) 
   EXPECT_EQ(db_.Query("SELECT trigger FROM stage_transitions ORDER BY sequence DESC LIMIT 1"),
             "CHECKLIST_COMPLETED");
 
-  // The closed checklist takes no more steps.
+  // Nothing is overdue on a closed checklist, and it takes no more steps.
+  for (const auto& step : last.checklist().steps()) EXPECT_FALSE(step.overdue());
   const grpc::Status late = Skip(*client_, "c-1", "news", "too late");
   EXPECT_EQ(late.error_code(), StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ErrorReason(late), "CHECKLIST_CLOSED");

@@ -92,6 +92,9 @@ TEST(IsOverdueTest, OnlyPendingStepsPastTheirDueTime) {
   EXPECT_FALSE(IsOverdue(teach, kStart + hours(47)));
   EXPECT_FALSE(IsOverdue(teach, teach.due_time));  // due now: not late yet
   EXPECT_TRUE(IsOverdue(teach, teach.due_time + std::chrono::microseconds(1)));
+  EXPECT_TRUE(IsOverdue(checklist, teach, kStart + hours(100)));
+  checklist.close_time = kStart + hours(1);  // left ONBOARDING
+  EXPECT_FALSE(IsOverdue(checklist, teach, kStart + hours(100)));
   checklist.steps[1].status = StepStatus::kDone;
   EXPECT_FALSE(IsOverdue(checklist.steps[1], kStart + hours(100)));
   checklist.steps[1].status = StepStatus::kSkipped;
