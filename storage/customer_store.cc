@@ -80,11 +80,7 @@ domain::Customer CustomerStore::UpdateAttributes(const std::string& tenant_id,
   auto current = tx_.Exec(kVersion, tenant_id, customer_id);
   if (current.empty()) throw domain::Error::NotFound("customer '" + customer_id + "'");
   const auto actual = current[0][0].as<std::int64_t>();
-  throw domain::Error::Aborted("customer '" + customer_id + "' is at version " +
-                               std::to_string(actual) + ", not " +
-                               std::to_string(*expected_version))
-      .WithReason("VERSION_MISMATCH", {{"expected_version", std::to_string(*expected_version)},
-                                       {"actual_version", std::to_string(actual)}});
+  throw domain::Error::VersionMismatch("customer '" + customer_id + "'", *expected_version, actual);
 }
 
 std::vector<domain::Customer> CustomerStore::List(const std::string& tenant_id,

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "server/domain/error.h"
+#include "storage/onboarding_store.h"
 #include "storage/segment_store.h"
 #include "storage/sql_array.h"
 #include "storage/sql_time.h"
@@ -181,26 +182,29 @@ std::optional<domain::StageSnapshot> LifecycleStore::GetStageAsOf(const std::str
   };
 }
 
+domain::StageSnapshot LifecycleStore::Lock(const std::string& tenant_id,
+                                           const std::string& customer_id) {
+  auto locked = tx_.Exec(kLockStage, tenant_id, customer_id);
+  if (locked.empty()) throw domain::Error::NotFound("customer '" + customer_id + "'");
+  return SnapshotFromRow(locked[0]);
+}
+
 domain::TransitionFacts LifecycleStore::LoadFacts(const std::string& tenant_id,
+                                                  const std::string& customer_id,
                                                   const std::string& segment_id) {
-  // Onboarding checklists and product holdings do not exist yet (they come
-  // with the onboarding and cross-sell features), so nothing is open and
-  // nothing is held; those features fill these in from their tables.
-  return domain::TransitionFacts{.segment_id = segment_id};
+  // Product holdings do not exist yet (they come with cross-sell), so
+  // nothing is held; that feature fills products_held in from its tables.
+  return domain::TransitionFacts{
+      .segment_id = segment_id,
+      .open_required_steps = OnboardingStore(tx_).OpenRequiredSteps(tenant_id, customer_id)};
 }
 
 TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
                                         const domain::TransitionCommand& command) {
-  auto locked = tx_.Exec(kLockStage, tenant_id, command.customer_id);
-  if (locked.empty()) throw domain::Error::NotFound("customer '" + command.customer_id + "'");
-  const domain::StageSnapshot before = SnapshotFromRow(locked[0]);
+  const domain::StageSnapshot before = Lock(tenant_id, command.customer_id);
   if (command.expected_version && *command.expected_version != before.version) {
-    throw domain::Error::Aborted("customer '" + command.customer_id + "' is at version " +
-                                 std::to_string(before.version) + ", not " +
-                                 std::to_string(*command.expected_version))
-        .WithReason("VERSION_MISMATCH",
-                    {{"expected_version", std::to_string(*command.expected_version)},
-                     {"actual_version", std::to_string(before.version)}});
+    throw domain::Error::VersionMismatch("customer '" + command.customer_id + "'",
+                                         *command.expected_version, before.version);
   }
   const std::string segment_id =
       command.segment_id.empty() ? before.segment_id : command.segment_id;
@@ -209,7 +213,7 @@ TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,
   const domain::TransitionDecision decision = domain::DecideTransition(
       domain::TransitionAttempt{before.stage, command.to, command.trigger, command.actor_role,
                                 command.reason, command.override_reason},
-      LoadFacts(tenant_id, segment_id));
+      LoadFacts(tenant_id, command.customer_id, segment_id));
   if (!decision.allowed) {
     throw domain::Error::FailedPrecondition(decision.error_reason, decision.message,
                                             decision.metadata);
@@ -234,9 +238,7 @@ std::int64_t LifecycleStore::AssignableVersion(const std::string& tenant_id,
 std::optional<TransitionOutcome> LifecycleStore::PlaceInSegment(
     const std::string& tenant_id, const std::string& customer_id,
     const domain::SegmentPlacement& placement, const std::string& request_id) {
-  auto locked = tx_.Exec(kLockStage, tenant_id, customer_id);
-  if (locked.empty()) throw domain::Error::NotFound("customer '" + customer_id + "'");
-  const domain::StageSnapshot before = SnapshotFromRow(locked[0]);
+  const domain::StageSnapshot before = Lock(tenant_id, customer_id);
   if (before.segment_id == placement.segment_id) return std::nullopt;
   // Placing a NEW customer is their first move; anyone else only changes
   // segment, recorded as a row that keeps the stage.
@@ -312,7 +314,7 @@ BulkTransitionOutcome LifecycleStore::ApplyMany(
       decision = domain::DecideTransition(
           domain::TransitionAttempt{before.stage, command.to, command.trigger, command.actor_role,
                                     command.reason, command.override_reason},
-          LoadFacts(tenant_id, segment_id));
+          LoadFacts(tenant_id, command.customer_id, segment_id));
     }
     if (decision.allowed) {
       moves.push_back(Move{command, before, segment_id, segment_version, decision.overridden});
@@ -356,6 +358,19 @@ std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_i
     occurred[i] = moved.at(command.customer_id);
     previous[i] = segment_id == before.segment_id ? "" : before.segment_id;
     segment_versions[i] = segment_id == before.segment_id ? 0 : segment_version;
+    if (before.stage != command.to) {
+      // Every way into or out of ONBOARDING passes here (by hand, by signal,
+      // by checklist), so the checklist opens and closes with the stage.
+      // Before the sequence, which must stay the last statement.
+      const domain::StageSnapshot& now = after.at(command.customer_id);
+      OnboardingStore checklists(tx_);
+      if (before.stage == domain::Stage::kOnboarding) {
+        checklists.Close(tenant_id, before.customer_id, command.to, now.stage_enter_time);
+      }
+      if (command.to == domain::Stage::kOnboarding) {
+        checklists.Open(tenant_id, before.customer_id, now.segment_id, now.stage_enter_time);
+      }
+    }
   }
   // Everything that can fail on the rules is done: take the numbers last.
   const std::int64_t last =

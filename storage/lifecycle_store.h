@@ -30,6 +30,11 @@ class LifecycleStore {
  public:
   explicit LifecycleStore(Transaction& tx) : tx_(tx) {}
 
+  // Locks the customer's row until commit and returns its stage. NOT_FOUND.
+  // Anything that decides on a customer's stage takes this lock first, so
+  // decisions about one customer are made one at a time.
+  domain::StageSnapshot Lock(const std::string& tenant_id, const std::string& customer_id);
+
   // Current stage: one primary-key lookup.
   std::optional<domain::StageSnapshot> GetStage(const std::string& tenant_id,
                                                 const std::string& customer_id);
@@ -89,7 +94,8 @@ class LifecycleStore {
     bool overridden = false;
   };
   // Writes allowed moves of distinct, locked customers: stages, then the
-  // sequence numbers, then the log rows, then one NOTIFY.
+  // sequence numbers, then the log rows, then one NOTIFY. A move into or
+  // out of ONBOARDING opens or closes the onboarding checklist.
   std::vector<TransitionOutcome> Write(const std::string& tenant_id,
                                        const std::vector<Move>& moves);
 
@@ -102,7 +108,8 @@ class LifecycleStore {
                                                            const std::string& segment_id,
                                                            std::int64_t& segment_version);
 
-  domain::TransitionFacts LoadFacts(const std::string& tenant_id, const std::string& segment_id);
+  domain::TransitionFacts LoadFacts(const std::string& tenant_id, const std::string& customer_id,
+                                    const std::string& segment_id);
 
   Transaction& tx_;
 };

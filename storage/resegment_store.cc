@@ -103,7 +103,7 @@ std::string ScopeCondition(const domain::ResegmentScope& scope, domain::Timestam
 // One batch, one statement: evaluate the scope in the locked id range, update
 // the customers whose segment changed (a NEW one moves to SEGMENTED), log a
 // row each with gapless sequence numbers (the tenant's sequence is locked
-// last, as in LifecycleStore::WriteMove), and add the batch to the matrix.
+// last, as in LifecycleStore::Write), and add the batch to the matrix.
 // $1 tenant, $2 range start (exclusive), $3 range end, $4 job, $5/$6 the
 // segment versions applied.
 std::string BatchSql(const std::string& assignment, const std::string& scope) {

@@ -177,11 +177,8 @@ domain::Segment SegmentStore::LockCurrent(const std::string& tenant_id,
   }
   domain::Segment current = *Get(tenant_id, segment_id);
   if (expected_version && *expected_version != current.version) {
-    throw domain::Error::Aborted("segment '" + segment_id + "' is at version " +
-                                 std::to_string(current.version) + ", not " +
-                                 std::to_string(*expected_version))
-        .WithReason("VERSION_MISMATCH", {{"expected_version", std::to_string(*expected_version)},
-                                         {"actual_version", std::to_string(current.version)}});
+    throw domain::Error::VersionMismatch("segment '" + segment_id + "'", *expected_version,
+                                         current.version);
   }
   if (current.state == domain::SegmentState::kRetired) throw Retired(segment_id);
   return current;

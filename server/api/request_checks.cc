@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "server/domain/identifiers.h"
@@ -56,6 +57,36 @@ void CheckRequiredText(domain::Violations& violations, std::string_view field,
   if (auto why = domain::CheckDisplayText(text, max_length)) {
     violations.Add(std::string(field), *why);
   }
+}
+
+void CheckExpectedVersion(domain::Violations& violations, bool has, std::int64_t value,
+                          std::optional<std::int64_t>& out) {
+  if (!has) return;
+  if (value < 1) violations.Add("expected_version", "must be at least 1");
+  out = value;
+}
+
+std::optional<std::int64_t> CheckVersion(domain::Violations& violations, std::int64_t version) {
+  if (version < 0) violations.Add("version", "must be 0 (current) or a version >= 1");
+  if (version > 0) return version;
+  return std::nullopt;
+}
+
+std::set<std::string> CheckUpdateMask(domain::Violations& violations,
+                                      const google::protobuf::FieldMask& mask,
+                                      const std::vector<std::string>& updatable) {
+  std::set<std::string> paths;
+  if (mask.paths().empty()) violations.Add("update_mask", "is required: name the fields to change");
+  for (const auto& path : mask.paths()) {
+    if (std::find(updatable.begin(), updatable.end(), path) != updatable.end()) {
+      paths.insert(path);
+      continue;
+    }
+    std::string names;
+    for (const auto& name : updatable) names += (names.empty() ? "" : ", ") + name;
+    violations.Add("update_mask.paths", "'" + path + "' cannot be updated; updatable: " + names);
+  }
+  return paths;
 }
 
 int CheckPageSize(domain::Violations& violations, int page_size) {

@@ -3,11 +3,17 @@
 // Field checks shared by every service. Each adds to a Violations list
 // under the request path it is given, so one reply names every bad field.
 
+#include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/struct.pb.h>
 
+#include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "server/api/page_token.h"
 #include "server/domain/error.h"
 
 namespace lifecycle::api {
@@ -25,11 +31,49 @@ void CheckOptionalText(domain::Violations& violations, std::string_view field,
                        const std::string& text, std::size_t max_length);
 void CheckRequiredText(domain::Violations& violations, std::string_view field,
                        const std::string& text, std::size_t max_length);
+// An optional expected_version (`has`: the field is set) must be >= 1;
+// copied to `out` when set.
+void CheckExpectedVersion(domain::Violations& violations, bool has, std::int64_t value,
+                          std::optional<std::int64_t>& out);
+// A `version` field of a Get: 0 means the current one (nothing), else >= 1.
+std::optional<std::int64_t> CheckVersion(domain::Violations& violations, std::int64_t version);
+// The paths of an update_mask, each one of `updatable` (listed in the
+// message for any other); an empty mask is refused too.
+std::set<std::string> CheckUpdateMask(domain::Violations& violations,
+                                      const google::protobuf::FieldMask& mask,
+                                      const std::vector<std::string>& updatable);
 // 0 means the default; otherwise 1..kMaxPageSize.
 int CheckPageSize(domain::Violations& violations, int page_size);
 // Returns the attributes as compact JSON text (an object). Rejects numbers
 // JSON cannot hold (NaN, infinities), too deep nesting and oversize objects.
 std::string CheckAttributes(domain::Violations& violations, std::string_view field,
                             const google::protobuf::Struct& attributes);
+
+// A required enum field: set (not 0), and a value this server knows.
+template <class Enum>
+std::optional<Enum> CheckEnum(domain::Violations& violations, const std::string& field, int number,
+                              std::optional<Enum> (*from_number)(int)) {
+  if (number == 0) {
+    violations.Add(field, "is required");
+    return std::nullopt;
+  }
+  auto value = from_number(number);
+  if (!value) violations.Add(field, "unknown value " + std::to_string(number));
+  return value;
+}
+
+// Decodes a non-empty page token of `fields` values and hands them to
+// `parse`; a malformed or foreign token (or one `parse` rejects by throwing)
+// becomes a violation on page_token.
+template <class Parse>
+void CheckPageToken(domain::Violations& violations, const std::string& token,
+                    const std::string& digest, std::size_t fields, Parse&& parse) {
+  if (token.empty()) return;
+  try {
+    parse(DecodePageToken(token, digest, fields));
+  } catch (const domain::Error& error) {
+    violations.AddFrom(error);
+  }
+}
 
 }  // namespace lifecycle::api

@@ -11,8 +11,8 @@
 namespace lifecycle::api {
 namespace {
 
-const std::set<std::string> kUpdatablePaths = {"display_name", "description", "basis", "story",
-                                               "goal",         "priority",    "rule"};
+const std::vector<std::string> kUpdatablePaths = {"display_name", "description", "basis", "story",
+                                                  "goal",         "priority",    "rule"};
 
 // Converts and validates a rule; empty if anything is wrong (all reported).
 std::optional<domain::RuleNode> CheckRule(domain::Violations& violations, const v1::Rule& rule,
@@ -34,13 +34,6 @@ std::optional<domain::SegmentBasis> CheckBasis(domain::Violations& violations, i
   auto known = domain::SegmentBasisFromNumber(basis);
   if (!known) violations.Add("segment.basis", "unknown basis " + std::to_string(basis));
   return known;
-}
-
-void CheckExpectedVersion(domain::Violations& violations, bool has, std::int64_t value,
-                          std::optional<std::int64_t>& out) {
-  if (!has) return;
-  if (value < 1) violations.Add("expected_version", "must be at least 1");
-  out = value;
 }
 
 // The content fields of a segment (everything but identity and output-only).
@@ -104,7 +97,7 @@ domain::Segment ValidateCreateSegment(const v1::CreateSegmentRequest& request) {
   const v1::Segment& in = request.segment();
   domain::Segment segment{.segment_id = in.segment_id(), .is_default = in.is_default()};
   CheckId(violations, "segment.segment_id", in.segment_id());
-  CheckContent(violations, in, segment, kUpdatablePaths);
+  CheckContent(violations, in, segment, {kUpdatablePaths.begin(), kUpdatablePaths.end()});
   CheckRulePresence(violations, in.is_default(), in.has_rule());
   std::move(violations).ThrowIfAny();
   return segment;
@@ -113,9 +106,8 @@ domain::Segment ValidateCreateSegment(const v1::CreateSegmentRequest& request) {
 SegmentQuery ValidateGetSegment(const v1::GetSegmentRequest& request) {
   domain::Violations violations;
   CheckId(violations, "segment_id", request.segment_id());
-  SegmentQuery query{.segment_id = request.segment_id()};
-  if (request.version() < 0) violations.Add("version", "must be 0 (current) or a version >= 1");
-  if (request.version() > 0) query.version = request.version();
+  SegmentQuery query{.segment_id = request.segment_id(),
+                     .version = CheckVersion(violations, request.version())};
   std::move(violations).ThrowIfAny();
   return query;
 }
@@ -130,18 +122,7 @@ SegmentUpdate ValidateUpdateSegment(const v1::UpdateSegmentRequest& request) {
   SegmentUpdate update;
   update.patch.segment_id = request.segment().segment_id();
   CheckId(violations, "segment.segment_id", update.patch.segment_id);
-  if (request.update_mask().paths().empty()) {
-    violations.Add("update_mask", "is required: name the fields to change");
-  }
-  for (const auto& path : request.update_mask().paths()) {
-    if (kUpdatablePaths.contains(path)) {
-      update.mask.insert(path);
-    } else {
-      violations.Add("update_mask.paths", "'" + path +
-                                              "' cannot be updated; updatable: display_name, "
-                                              "description, basis, story, goal, priority, rule");
-    }
-  }
+  update.mask = CheckUpdateMask(violations, request.update_mask(), kUpdatablePaths);
   CheckContent(violations, request.segment(), update.patch, update.mask);
   CheckExpectedVersion(violations, request.has_expected_version(), request.expected_version(),
                        update.expected_version);

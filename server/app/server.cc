@@ -31,9 +31,11 @@ Server::Server(const Config& config)
       admin_service_(calls_),
       lifecycle_service_(calls_, watch_hub_),
       retention_service_(calls_),
-      segment_service_(calls_, [this] {
-        if (resegment_runner_) resegment_runner_->Wake();
-      }) {}
+      segment_service_(calls_,
+                       [this] {
+                         if (resegment_runner_) resegment_runner_->Wake();
+                       }),
+      onboarding_service_(calls_) {}
 
 Server::~Server() { Shutdown(); }
 
@@ -51,6 +53,7 @@ int Server::Start() {
   builder.RegisterService(&lifecycle_service_);
   builder.RegisterService(&retention_service_);
   builder.RegisterService(&segment_service_);
+  builder.RegisterService(&onboarding_service_);
   if (config_.bench_echo) builder.RegisterService(&echo_service_);
   // Before serving: SegmentService wakes it.
   resegment_runner_ = std::make_unique<ResegmentRunner>(

@@ -10,6 +10,7 @@
 #include "server/api/customer_service.h"
 #include "server/api/echo_service.h"
 #include "server/api/lifecycle_service.h"
+#include "server/api/onboarding_service.h"
 #include "server/api/retention_service.h"
 #include "server/api/segment_service.h"
 #include "server/api/watch_hub.h"
@@ -46,6 +47,7 @@ class Server {
   api::LifecycleService lifecycle_service_;
   api::RetentionService retention_service_;
   api::SegmentService segment_service_;
+  api::OnboardingService onboarding_service_;
   api::EchoService echo_service_;  // registered only with --bench-echo
   std::unique_ptr<storage::TransitionListener> transition_listener_;
   std::unique_ptr<grpc::Server> server_;

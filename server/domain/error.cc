@@ -38,6 +38,13 @@ Error Error::FailedPrecondition(std::string reason, std::string message,
 }
 
 Error Error::Aborted(std::string message) { return Error(ErrorCode::kAborted, std::move(message)); }
+
+Error Error::VersionMismatch(const std::string& what, std::int64_t expected, std::int64_t actual) {
+  return Aborted(what + " is at version " + std::to_string(actual) + ", not " +
+                 std::to_string(expected))
+      .WithReason("VERSION_MISMATCH", {{"expected_version", std::to_string(expected)},
+                                       {"actual_version", std::to_string(actual)}});
+}
 Error Error::Unavailable(std::string message) {
   return Error(ErrorCode::kUnavailable, std::move(message));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <map>
 #include <string>
@@ -42,6 +43,9 @@ class Error : public std::exception {
   static Error FailedPrecondition(std::string reason, std::string message,
                                   std::map<std::string, std::string> metadata);
   static Error Aborted(std::string message);
+  // ABORTED with reason VERSION_MISMATCH: `what` ("customer 'c-1'") is at
+  // `actual`, not the `expected` version the caller gave.
+  static Error VersionMismatch(const std::string& what, std::int64_t expected, std::int64_t actual);
   static Error Unavailable(std::string message);
   static Error Unauthenticated(std::string message);
   static Error PermissionDenied(std::string message);

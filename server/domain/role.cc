@@ -18,6 +18,8 @@ bool Allows(Role role, Permission permission) {
   return false;
 }
 
+bool MayOverride(Role role) { return role == Role::kSupport || role == Role::kAdmin; }
+
 std::string_view RoleName(Role role) {
   switch (role) {
     case Role::kAdmin:

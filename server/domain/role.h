@@ -19,6 +19,9 @@ enum class Permission {
 };
 
 bool Allows(Role role, Permission permission);
+// Support and admin keys may pass a failed guard or skip a required
+// onboarding step, with a reason; the one place that says who.
+bool MayOverride(Role role);
 
 std::string_view RoleName(Role role);  // "admin", "service", ...
 std::optional<Role> RoleFromName(std::string_view name);

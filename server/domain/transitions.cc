@@ -146,9 +146,7 @@ TransitionDecision DecideTransition(const TransitionAttempt& attempt,
     return allowed;
   }
 
-  const bool may_override =
-      attempt.actor_role == Role::kSupport || attempt.actor_role == Role::kAdmin;
-  if (!attempt.override_reason.empty() && may_override) {
+  if (!attempt.override_reason.empty() && MayOverride(attempt.actor_role)) {
     TransitionDecision overridden;
     overridden.allowed = true;
     overridden.overridden = true;

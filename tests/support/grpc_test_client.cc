@@ -28,6 +28,7 @@ TestClient::TestClient(const std::string& address, std::string api_key)
       admin_(v1::AdminService::NewStub(channel_)),
       lifecycle_(v1::LifecycleService::NewStub(channel_)),
       segments_(v1::SegmentService::NewStub(channel_)),
+      onboarding_(v1::OnboardingService::NewStub(channel_)),
       health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> TestClient::Context() const {

@@ -11,6 +11,7 @@
 #include "lifecycle/v1/admin.grpc.pb.h"
 #include "lifecycle/v1/customer.grpc.pb.h"
 #include "lifecycle/v1/lifecycle.grpc.pb.h"
+#include "lifecycle/v1/onboarding.grpc.pb.h"
 #include "lifecycle/v1/segment.grpc.pb.h"
 
 namespace lifecycle::testing {
@@ -28,6 +29,7 @@ class TestClient {
   v1::AdminService::Stub& admin() { return *admin_; }
   v1::LifecycleService::Stub& lifecycle() { return *lifecycle_; }
   v1::SegmentService::Stub& segments() { return *segments_; }
+  v1::OnboardingService::Stub& onboarding() { return *onboarding_; }
   grpc::health::v1::Health::Stub& health() { return *health_; }
 
   // Convenience calls that fail the test unless OK.
@@ -47,6 +49,7 @@ class TestClient {
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::LifecycleService::Stub> lifecycle_;
   std::unique_ptr<v1::SegmentService::Stub> segments_;
+  std::unique_ptr<v1::OnboardingService::Stub> onboarding_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
