@@ -114,7 +114,10 @@ std::string BatchSql(const std::string& assignment, const std::string& scope) {
          " AS new_segment"
          "    FROM customer_facts f JOIN customers c"
          "      ON c.tenant_id = f.tenant_id AND c.customer_id = f.customer_id"
-         "   WHERE f.tenant_id = $1::uuid AND f.customer_id > $2 AND f.customer_id <= $3 AND " +
+         // The range is repeated for c: the planner does not carry it across
+         // the join, and without it joins the whole tenant (a scan per batch).
+         "   WHERE f.tenant_id = $1::uuid AND f.customer_id > $2 AND f.customer_id <= $3"
+         "     AND c.tenant_id = $1::uuid AND c.customer_id > $2 AND c.customer_id <= $3 AND " +
          scope +
          "), changed AS ("
          "  UPDATE customers c"
