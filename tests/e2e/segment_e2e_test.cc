@@ -260,16 +260,9 @@ class SegmentE2eTest : public E2eTest {
 
   v1::Customer UpdateCustomer(const std::string& id, const std::string& attributes_json,
                               const std::string& request_id = NewRequestId()) {
-    v1::UpdateCustomerRequest request;
-    request.mutable_customer()->set_customer_id(id);
-    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
-                    attributes_json, request.mutable_customer()->mutable_attributes())
-                    .ok());
-    request.mutable_update_mask()->add_paths("attributes");
-    request.set_request_id(request_id);
     v1::UpdateCustomerResponse response;
     const grpc::Status status =
-        client_->customers().UpdateCustomer(client_->Context().get(), request, &response);
+        client_->UpdateAttributes(id, attributes_json, std::nullopt, request_id, &response);
     EXPECT_TRUE(status.ok()) << id << ": " << status.error_message();
     return response.customer();
   }

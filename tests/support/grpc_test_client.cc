@@ -38,6 +38,23 @@ std::unique_ptr<grpc::ClientContext> TestClient::Context() const {
   return context;
 }
 
+grpc::Status TestClient::UpdateAttributes(const std::string& customer_id,
+                                          const std::string& attributes_json,
+                                          std::optional<std::int64_t> expected_version,
+                                          const std::string& request_id,
+                                          v1::UpdateCustomerResponse* response) {
+  v1::UpdateCustomerRequest request;
+  request.mutable_customer()->set_customer_id(customer_id);
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  attributes_json, request.mutable_customer()->mutable_attributes())
+                  .ok())
+      << attributes_json;
+  request.mutable_update_mask()->add_paths("attributes");
+  if (expected_version) request.set_expected_version(*expected_version);
+  request.set_request_id(request_id);
+  return customers().UpdateCustomer(Context().get(), request, response);
+}
+
 v1::Customer TestClient::CreateCustomer(const std::string& customer_id,
                                         const std::string& attributes_json) {
   v1::CreateCustomerRequest request;

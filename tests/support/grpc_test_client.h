@@ -2,8 +2,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,12 @@ class TestClient {
   // Convenience calls that fail the test unless OK.
   v1::Customer CreateCustomer(const std::string& customer_id,
                               const std::string& attributes_json = "{}");
+  // UpdateCustomer of the attributes (a JSON object) with the given request
+  // id; returns the status.
+  grpc::Status UpdateAttributes(const std::string& customer_id, const std::string& attributes_json,
+                                std::optional<std::int64_t> expected_version,
+                                const std::string& request_id,
+                                v1::UpdateCustomerResponse* response);
   std::string HealthStatus();  // "SERVING", "NOT_SERVING", or the error code
   // TransitionCustomer with a fresh request id; returns the status.
   grpc::Status Transition(const std::string& customer_id, v1::Stage to,
