@@ -228,9 +228,7 @@ std::int64_t LifecycleStore::AssignableVersion(const std::string& tenant_id,
   const std::optional<domain::Segment> segment = SegmentStore(tx_).Get(tenant_id, segment_id);
   if (!segment) throw domain::Error::NotFound("segment '" + segment_id + "'");
   if (segment->state != domain::SegmentState::kActive) {
-    throw domain::Error::FailedPrecondition(
-        "SEGMENT_RETIRED", "segment '" + segment_id + "' is retired and takes no customers",
-        {{"segment_id", segment_id}});
+    throw domain::SegmentRetiredError(segment_id);
   }
   return segment->version;
 }

@@ -31,7 +31,7 @@ domain::TransitionCommand LapseCommand(const std::string& customer_id) {
   command.customer_id = customer_id;
   command.to = domain::Stage::kLapsed;
   command.trigger = domain::Trigger::kLapseSweep;
-  command.actor = "system";
+  command.actor = std::string(domain::kSystemActor);
   command.actor_role = domain::Role::kService;
   command.reason = "no purchase or activity within the lapse window";
   return command;

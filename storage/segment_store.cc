@@ -128,11 +128,6 @@ std::vector<domain::SegmentRuleRef> RuleRefs(const pqxx::result& rows) {
   return refs;
 }
 
-domain::Error Retired(const std::string& segment_id) {
-  return domain::Error::FailedPrecondition(
-      "SEGMENT_RETIRED", "segment '" + segment_id + "' is retired", {{"segment_id", segment_id}});
-}
-
 }  // namespace
 
 domain::Segment SegmentStore::Create(const std::string& tenant_id, const domain::Segment& segment) {
@@ -180,7 +175,8 @@ domain::Segment SegmentStore::LockCurrent(const std::string& tenant_id,
     throw domain::Error::VersionMismatch("segment '" + segment_id + "'", *expected_version,
                                          current.version);
   }
-  if (current.state == domain::SegmentState::kRetired) throw Retired(segment_id);
+  if (current.state == domain::SegmentState::kRetired)
+    throw domain::SegmentRetiredError(segment_id);
   return current;
 }
 

@@ -28,7 +28,7 @@ domain::TransitionCommand SignalMove(const std::string& customer_id, domain::Sta
   command.customer_id = customer_id;
   command.to = to;
   command.trigger = domain::Trigger::kSignal;
-  command.actor = "system";
+  command.actor = std::string(domain::kSystemActor);
   command.actor_role = domain::Role::kService;
   command.reason = "first purchase";
   return command;

@@ -123,7 +123,8 @@ v1::Rule ToProto(const domain::RuleNode& rule) {
       auto* condition = out.mutable_condition();
       condition->set_field(rule.condition.field);
       condition->set_op(static_cast<v1::RuleOperator>(rule.condition.op));
-      for (const auto& value : rule.condition.values) *condition->add_values() = ValueToProto(value);
+      for (const auto& value : rule.condition.values)
+        *condition->add_values() = ValueToProto(value);
       break;
     }
   }

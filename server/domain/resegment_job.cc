@@ -4,8 +4,7 @@
 
 namespace lifecycle::domain {
 namespace {
-constexpr JobState kAllJobStates[] = {JobState::kRunning, JobState::kSucceeded,
-                                      JobState::kFailed};
+constexpr JobState kAllJobStates[] = {JobState::kRunning, JobState::kSucceeded, JobState::kFailed};
 }  // namespace
 
 std::string_view JobStateName(JobState state) {

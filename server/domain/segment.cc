@@ -100,4 +100,10 @@ const SegmentRuleRef* AssignSegment(std::span<const SegmentRuleRef> ordered,
   return fallback;
 }
 
+Error SegmentRetiredError(const std::string& segment_id) {
+  return Error::FailedPrecondition("SEGMENT_RETIRED",
+                                   "segment '" + segment_id + "' is retired and takes no customers",
+                                   {{"segment_id", segment_id}});
+}
+
 }  // namespace lifecycle::domain

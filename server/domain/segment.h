@@ -71,6 +71,10 @@ struct Segment {
   std::optional<Timestamp> retire_time;
 };
 
+// FAILED_PRECONDITION SEGMENT_RETIRED: a retired segment takes no edits and
+// no customers.
+Error SegmentRetiredError(const std::string& segment_id);
+
 // The rules membership is decided by: active segments, in decision order
 // (see SortForAssignment).
 struct SegmentRuleRef {
