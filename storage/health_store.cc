@@ -19,38 +19,58 @@ namespace {
   ", c.stage, coalesce(c.segment_id, ''), " LC_SQL_MICROS("c.stage_entered_at")
 #define HEALTH_JOIN " FROM retention_health h JOIN customers c USING (tenant_id, customer_id)"
 
-const Statement kLockCustomers{
-    "health_lock_customers",
-    "SELECT c.customer_id, c.stage, coalesce(c.segment_id, ''), c.version, " LC_SQL_MICROS(
-        "c.stage_entered_at") ", " STATE_COLUMNS("h.") ", " LC_SQL_MICROS("h.reacquaint_at")
-    " FROM customers c LEFT JOIN retention_health h USING (tenant_id, customer_id)"
-    " WHERE c.tenant_id = $1::uuid AND c.customer_id = ANY($2::text[])"
-    " ORDER BY c.customer_id FOR UPDATE OF c"};
-// Copy on write of the daily snapshot, then the upsert, in one statement
-// (both parts read the rows as they were before it).
-const Statement kSave{
-    "health_save",
+// An IngestCustomer row, read by IngestFromRow; u.id is the customer id.
+#define INGEST_COLUMNS \
+  "u.id, c.stage, coalesce(c.segment_id, ''), c.version, " LC_SQL_MICROS(                         \
+      "c.stage_entered_at") ", " STATE_COLUMNS("h.") ", " LC_SQL_MICROS("h.reacquaint_at")          \
+  ", coalesce(h.state_version, 0), coalesce((h.state_updated_at AT TIME ZONE 'UTC')::date"        \
+  " < (now() AT TIME ZONE 'UTC')::date, false)"
+// Driven by the ids (nested loops over the primary keys, whatever the table
+// sizes), so a batch costs the same at 1M customers as at 1k.
+#define INGEST_FROM                                      \
+  " FROM unnest($2::text[]) WITH ORDINALITY AS u(id, n)" \
+  " JOIN customers c ON c.tenant_id = $1::uuid AND c.customer_id = u.id"
+const Statement kReadForIngest{
+    "health_read_for_ingest",
+    "SELECT " INGEST_COLUMNS INGEST_FROM
+    " LEFT JOIN retention_health h ON h.tenant_id = $1::uuid AND h.customer_id = u.id"};
+const Statement kLockForIngest{
+    "health_lock_for_ingest",
+    "SELECT " INGEST_COLUMNS INGEST_FROM
+    " JOIN retention_health h ON h.tenant_id = $1::uuid AND h.customer_id = u.id"
+    " ORDER BY u.n FOR UPDATE OF h"};
+// Copy on write of the daily snapshots, then the compare-and-set upsert, in
+// one statement (both parts read the rows as they were before it). A row
+// whose version moved on is locked but left as it is, and not returned.
+const Statement kSaveIfUnchanged{
+    "health_save_if_unchanged",
     "WITH snapshot AS ("
     " INSERT INTO retention_health_days (tenant_id, customer_id, day, ref_time, contributions,"
     " spend, counts, last_purchase_at, last_activity_at)"
     " SELECT tenant_id, customer_id, (state_updated_at AT TIME ZONE 'UTC')::date, ref_time,"
     " contributions, spend, counts, last_purchase_at, last_activity_at FROM retention_health"
-    " WHERE tenant_id = $1::uuid AND customer_id = ANY($2::text[])"
+    " WHERE tenant_id = $1::uuid AND customer_id = ANY($13::text[])"
     " AND (state_updated_at AT TIME ZONE 'UTC')::date < (now() AT TIME ZONE 'UTC')::date"
     " ON CONFLICT DO NOTHING)"
     " INSERT INTO retention_health AS h (tenant_id, customer_id, ref_time, contributions, spend,"
-    " counts, last_purchase_at, last_activity_at, reacquaint_at, score, band, scored_at)"
+    " counts, last_purchase_at, last_activity_at, reacquaint_at, score, band, scored_at,"
+    " state_version)"
     " SELECT $1::uuid, u.id, " LC_SQL_FROM_MICROS("u.ref") ", u.contributions::float8[], u.spend,"
     " u.counts::bigint[], " LC_SQL_FROM_MICROS("u.purchase") ", " LC_SQL_FROM_MICROS(
         "u.activity") ", " LC_SQL_FROM_MICROS("u.reacquaint") ", u.score, u.band, " LC_SQL_FROM_MICROS("$12")
+    ", u.version + 1"
     " FROM unnest($2::text[], $3::bigint[], $4::text[], $5::float8[], $6::text[], $7::bigint[],"
-    " $8::bigint[], $9::bigint[], $10::float8[], $11::text[])"
-    " AS u(id, ref, contributions, spend, counts, purchase, activity, reacquaint, score, band)"
+    " $8::bigint[], $9::bigint[], $10::float8[], $11::text[], $14::bigint[])"
+    " AS u(id, ref, contributions, spend, counts, purchase, activity, reacquaint, score, band,"
+    " version)"
     " ON CONFLICT (tenant_id, customer_id) DO UPDATE SET ref_time = excluded.ref_time,"
     " contributions = excluded.contributions, spend = excluded.spend, counts = excluded.counts,"
     " last_purchase_at = excluded.last_purchase_at, last_activity_at = excluded.last_activity_at,"
     " reacquaint_at = excluded.reacquaint_at, score = excluded.score, band = excluded.band,"
-    " scored_at = excluded.scored_at, state_updated_at = now()"};
+    " scored_at = excluded.scored_at, state_version = excluded.state_version,"
+    " state_updated_at = now()"
+    " WHERE h.state_version = excluded.state_version - 1"
+    " RETURNING h.customer_id"};
 const Statement kGet{"health_get", "SELECT " STORED_COLUMNS HEALTH_JOIN
                                    " WHERE h.tenant_id = $1::uuid AND h.customer_id = $2"};
 // The current row if it has not changed since $3, else the latest snapshot
@@ -148,15 +168,11 @@ std::vector<StoredHealth> StoredRows(const pqxx::result& rows) {
   return out;
 }
 
-std::string Name(domain::HealthBand band) { return std::string(domain::HealthBandName(band)); }
-
-}  // namespace
-
-std::vector<LockedCustomer> HealthStore::LockCustomers(
-    const std::string& tenant_id, const std::vector<std::string>& customer_ids) {
-  std::vector<LockedCustomer> locked;
-  for (const auto& row : tx_.Exec(kLockCustomers, tenant_id, ToSqlTextArray(customer_ids))) {
-    LockedCustomer customer;
+std::vector<IngestCustomer> IngestRows(const pqxx::result& rows) {
+  std::vector<IngestCustomer> customers;
+  customers.reserve(rows.size());
+  for (const auto& row : rows) {
+    IngestCustomer customer;
     customer.stage = domain::StageSnapshot{
         .customer_id = row[0].as<std::string>(),
         .stage = domain::StageFromName(row[1].as<std::string>()).value_or(domain::Stage::kNew),
@@ -166,17 +182,34 @@ std::vector<LockedCustomer> HealthStore::LockCustomers(
     };
     if (!row[5].is_null()) customer.state = StateFromRow(row, 5);
     customer.reacquaint_time = OptionalTime(row[11]);
-    locked.push_back(std::move(customer));
+    customer.state_version = row[12].as<std::int64_t>();
+    customer.snapshot_due = row[13].as<bool>();
+    customers.push_back(std::move(customer));
   }
-  return locked;
+  return customers;
 }
 
-void HealthStore::Save(const std::string& tenant_id, const std::vector<HealthWrite>& writes,
-                       domain::Timestamp score_time) {
-  if (writes.empty()) return;
+std::string Name(domain::HealthBand band) { return std::string(domain::HealthBandName(band)); }
+
+}  // namespace
+
+std::vector<IngestCustomer> HealthStore::ReadForIngest(
+    const std::string& tenant_id, const std::vector<std::string>& customer_ids) {
+  return IngestRows(tx_.Exec(kReadForIngest, tenant_id, ToSqlTextArray(customer_ids)));
+}
+
+std::vector<IngestCustomer> HealthStore::LockForIngest(
+    const std::string& tenant_id, const std::vector<std::string>& customer_ids) {
+  return IngestRows(tx_.Exec(kLockForIngest, tenant_id, ToSqlTextArray(customer_ids)));
+}
+
+std::unordered_set<std::string> HealthStore::SaveIfUnchanged(const std::string& tenant_id,
+                                                             const std::vector<HealthWrite>& writes,
+                                                             domain::Timestamp score_time) {
+  if (writes.empty()) return {};
   const auto n = writes.size();
-  std::vector<std::string> ids(n), contributions(n), counts(n), bands(n);
-  std::vector<std::int64_t> refs(n);
+  std::vector<std::string> ids(n), contributions(n), counts(n), bands(n), snapshots;
+  std::vector<std::int64_t> refs(n), versions(n);
   std::vector<std::optional<std::int64_t>> purchases(n), activities(n), reacquaints(n);
   std::vector<double> spends(n), scores(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -193,11 +226,19 @@ void HealthStore::Save(const std::string& tenant_id, const std::vector<HealthWri
     reacquaints[i] = OptionalMicros(write.reacquaint_time);
     scores[i] = write.score;
     bands[i] = Name(write.band);
+    versions[i] = write.expected_version;
+    if (write.snapshot_due) snapshots.push_back(write.customer_id);
   }
-  tx_.Exec(kSave, tenant_id, ToSqlTextArray(ids), ToSqlBigintArray(refs),
-           ToSqlTextArray(contributions), ToSqlFloatArray(spends), ToSqlTextArray(counts),
-           ToSqlBigintArray(purchases), ToSqlBigintArray(activities), ToSqlBigintArray(reacquaints),
-           ToSqlFloatArray(scores), ToSqlTextArray(bands), ToEpochMicros(score_time));
+  std::unordered_set<std::string> written;
+  for (const auto& row :
+       tx_.Exec(kSaveIfUnchanged, tenant_id, ToSqlTextArray(ids), ToSqlBigintArray(refs),
+                ToSqlTextArray(contributions), ToSqlFloatArray(spends), ToSqlTextArray(counts),
+                ToSqlBigintArray(purchases), ToSqlBigintArray(activities),
+                ToSqlBigintArray(reacquaints), ToSqlFloatArray(scores), ToSqlTextArray(bands),
+                ToEpochMicros(score_time), ToSqlTextArray(snapshots), ToSqlBigintArray(versions))) {
+    written.insert(row[0].as<std::string>());
+  }
+  return written;
 }
 
 std::optional<StoredHealth> HealthStore::Get(const std::string& tenant_id,

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "server/domain/health_score.h"
@@ -13,20 +14,26 @@ namespace lifecycle::storage {
 
 class Transaction;
 
-// A customer locked for signal ingest, with its health (none yet: nullopt).
-struct LockedCustomer {
+// A customer as signal ingest reads it: stage, health (none yet: nullopt)
+// and the health row's version, which the write must find unchanged.
+struct IngestCustomer {
   domain::StageSnapshot stage;
   std::optional<domain::HealthState> state;
   std::optional<domain::Timestamp> reacquaint_time;
+  std::int64_t state_version = 0;  // 0: no health row
+  bool snapshot_due = false;       // the row was last changed on an earlier UTC day
 };
 
-// A new health state to store, with its score and band at score_time.
+// A new health state to store, with its score and band at score_time, over
+// the row version it was computed from.
 struct HealthWrite {
   std::string customer_id;
   domain::HealthState state;
   double score = 0;
   domain::HealthBand band = domain::HealthBand::kNeutral;
   std::optional<domain::Timestamp> reacquaint_time;
+  std::int64_t expected_version = 0;  // 0: the row must not exist yet
+  bool snapshot_due = false;
 };
 
 // One stored health row, with the customer's stage and segment.
@@ -65,14 +72,21 @@ class HealthStore {
  public:
   explicit HealthStore(Transaction& tx) : tx_(tx) {}
 
-  // Locks the customers' rows (in id order) and reads their stage and
-  // health; ids that name no customer are absent from the result.
-  std::vector<LockedCustomer> LockCustomers(const std::string& tenant_id,
+  // Reads the customers' stage and health without locking anything (the
+  // write checks versions instead); ids that name no customer are absent.
+  std::vector<IngestCustomer> ReadForIngest(const std::string& tenant_id,
                                             const std::vector<std::string>& customer_ids);
-  // Upserts the states in one statement. A row last changed on an earlier
-  // (UTC) day is first copied to retention_health_days as that day's snapshot.
-  void Save(const std::string& tenant_id, const std::vector<HealthWrite>& writes,
-            domain::Timestamp score_time);
+  // The same for customers whose health rows exist, locking those rows in
+  // the order given, so that a write after it cannot lose a race.
+  std::vector<IngestCustomer> LockForIngest(const std::string& tenant_id,
+                                            const std::vector<std::string>& customer_ids);
+  // Upserts, in one statement and in the order given, each state whose row is
+  // still at its expected version; returns the ids written (a missing one
+  // lost a race to a concurrent writer). A row due a snapshot is first copied
+  // to retention_health_days as the state at the end of its last day.
+  std::unordered_set<std::string> SaveIfUnchanged(const std::string& tenant_id,
+                                                  const std::vector<HealthWrite>& writes,
+                                                  domain::Timestamp score_time);
 
   std::optional<StoredHealth> Get(const std::string& tenant_id, const std::string& customer_id);
   // The state as it was at the start of the UTC day of `at` (the end of the

@@ -1,6 +1,7 @@
 #include "storage/migrator.h"
 
 #include <pqxx/pqxx>
+#include <set>
 
 #include "storage/database_error.h"
 #include "storage/migrations.h"
@@ -29,13 +30,15 @@ int Migrate(const std::string& dsn) {
         " version integer PRIMARY KEY,"
         " name text NOT NULL,"
         " applied_at timestamptz NOT NULL DEFAULT now())");
-    const int current =
-        session.exec("SELECT coalesce(max(version), 0) FROM schema_migrations")[0][0].as<int>();
+    std::set<int> recorded;
+    for (const auto& row : session.exec("SELECT version FROM schema_migrations")) {
+      recorded.insert(row[0].as<int>());
+    }
     session.commit();
 
     int applied = 0;
     for (const Migration& migration : Migrations()) {
-      if (migration.version <= current) continue;
+      if (recorded.contains(migration.version)) continue;
       pqxx::work tx(conn);
       tx.exec(std::string(migration.sql));
       tx.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",

@@ -24,10 +24,12 @@ struct IngestResult {
 };
 
 // Records validated signals (distinct event ids) in the caller's
-// transaction, set-based whatever the batch size: lock the customers (id
-// order), one multi-row insert that skips event ids already stored, the
-// health of each customer advanced by its new signals with the domain's
-// formula and upserted in one statement, then the automatic lifecycle moves
+// transaction, set-based whatever the batch size: one read of the customers
+// and their health (no locks), one multi-row insert that skips event ids
+// already stored, the health of each customer advanced by its new signals
+// with the domain's formula and written in one compare-and-set upsert (in id
+// order); the few customers a concurrent batch changed in between are read
+// again under their row locks and redone. Then the automatic lifecycle moves
 // (LifecycleStore::ApplyMany), whose sequence numbers are taken last.
 IngestResult RecordSignals(Transaction& tx, const std::string& tenant_id,
                            const domain::RetentionPolicy& policy,

@@ -137,6 +137,22 @@ TEST(MigratorTest, EmptyDatabaseGetsEveryMigration) {
   EXPECT_EQ(AppliedVersions(db.dsn()), ExpectedVersions());
 }
 
+// Branches merge in any order, so a database may have recorded a higher
+// version than one it lacks: the gap is still filled.
+TEST(MigratorTest, AppliesAMissingVersionBelowTheNewestRecorded) {
+  testing::TestDatabase db;
+  db.Query("ALTER TABLE retention_health DROP COLUMN state_version");  // undo 0010
+  db.Query("DELETE FROM schema_migrations WHERE version = 10");
+  db.Query("INSERT INTO schema_migrations (version, name) VALUES (9999, 'from a newer branch')");
+
+  EXPECT_EQ(storage::Migrate(db.dsn()), 1);
+
+  EXPECT_EQ(db.Query("SELECT count(*) FROM information_schema.columns"
+                     " WHERE table_name = 'retention_health' AND column_name = 'state_version'"),
+            "1");
+  EXPECT_EQ(db.Query("SELECT count(*) FROM schema_migrations WHERE version = 10"), "1");
+}
+
 TEST(MigratorTest, ConcurrentMigrateAppliesEachMigrationOnce) {
   EmptyDatabase db;
   // Hold both migrators up: whoever gets the advisory lock blocks on our

@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server/domain/error.h"
@@ -229,6 +231,69 @@ TEST_F(SignalIngestTest, AChangeOnALaterDaySnapshotsTheDayBefore) {
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->counts[domain::KindIndex(SignalKind::kNps)], 1);
 }
+
+// Ingest reads health without locks. A batch that read a customer before
+// another batch's write committed must redo that customer over the new state
+// (under its row lock), not overwrite it: both with a health row already
+// there (a version moved on) and without one (both batches insert it).
+class IngestRaceTest : public SignalIngestTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  // True once a backend of this database waits for a row lock.
+  bool SomeoneWaitsForALock() {
+    return db_.Query(
+               "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+               " AND wait_event_type = 'Lock'") != "0";
+  }
+};
+
+TEST_P(IngestRaceTest, ABatchThatLostTheRaceRedoesTheCustomer) {
+  const bool row_exists = GetParam();
+  std::vector<domain::Signal> all;
+  if (row_exists) {
+    all.push_back(Make("alice", SignalKind::kActivity, now_));
+    Record({all.back()});
+  }
+  const auto first = Make("alice", SignalKind::kComplaint, now_);
+  const auto second = Make("alice", SignalKind::kPurchase, now_, 40);
+
+  // The first batch writes alice and holds its transaction open until the
+  // second batch, which read alice before that commit, waits on the row.
+  std::atomic<bool> first_written{false}, second_waits{false};
+  std::thread holder([&] {
+    session_.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
+      storage::RecordSignals(tx, tenant_, policy_, {first}, now_);
+      first_written = true;
+      while (!second_waits) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    });
+  });
+  while (!first_written) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  storage::Session other{storage::SessionOptions{.dsn = db_.dsn()}};
+  std::thread racer([&] {
+    other.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
+      return storage::RecordSignals(tx, tenant_, policy_, {second}, now_);
+    });
+  });
+  while (!SomeoneWaitsForALock()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  second_waits = true;
+  holder.join();
+  racer.join();
+
+  domain::HealthState expected;
+  all.push_back(first);
+  all.push_back(second);
+  for (const auto& s : all) {
+    domain::AddSignal(expected, s, domain::Impact(s, policy_), policy_.half_life);
+  }
+  const auto stored = Stored("alice");
+  EXPECT_EQ(stored.state.counts, expected.counts);
+  EXPECT_NEAR(stored.state.spend, 40, 1e-9);
+  EXPECT_NEAR(stored.score, domain::Evaluate(expected, policy_, now_).score, 1e-9);
+  EXPECT_EQ(db_.Query("SELECT state_version FROM retention_health WHERE customer_id = 'alice'"),
+            row_exists ? "3" : "2");
+}
+
+INSTANTIATE_TEST_SUITE_P(HealthRow, IngestRaceTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Exists" : "IsNew"; });
 
 TEST_F(SignalIngestTest, PolicyRoundTripsAndVersionsGuardUpdates) {
   auto policy = domain::DefaultRetentionPolicy();
