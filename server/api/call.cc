@@ -114,8 +114,8 @@ grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const Rpc
   return status;
 }
 
-bool CallRunner::Submit(std::function<void(storage::Session&)> task) {
-  return pool_.TrySubmit(std::move(task));
+bool CallRunner::Submit(std::function<void(storage::Session&)> task, storage::Lane lane) {
+  return pool_.TrySubmit(std::move(task), lane);
 }
 
 void CallRunner::Log(std::string_view method, const grpc::Status& status,
@@ -180,7 +180,7 @@ grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context
     reactor->Finish(status);
     EndCall();
   };
-  if (!Submit(std::move(run))) {
+  if (!Submit(std::move(run), rpc.lane)) {
     Log(rpc.method, Busy(), started, "", "");
     reactor->Finish(Busy());
     EndCall();

@@ -11,6 +11,7 @@
 
 #include "server/domain/role.h"
 #include "storage/session.h"
+#include "storage/session_pool.h"
 
 namespace google::protobuf {
 class Message;
@@ -28,6 +29,7 @@ class Authenticator;
 struct RpcInfo {
   std::string_view method;  // "/lifecycle.v1.CustomerService/GetCustomer"
   domain::Permission permission;
+  storage::Lane lane = storage::Lane::kDefault;  // kBulkWrite: big batches, limited at once
 };
 
 // Everything a handler may use while it runs on a pool worker.
@@ -89,7 +91,8 @@ class CallRunner {
                        std::string* tenant_id, std::string* request_id);
 
   // Queues work on the session pool; false when the queue is full.
-  bool Submit(std::function<void(storage::Session&)> task);
+  bool Submit(std::function<void(storage::Session&)> task,
+              storage::Lane lane = storage::Lane::kDefault);
 
   // The one log line per call.
   static void Log(std::string_view method, const grpc::Status& status,

@@ -72,7 +72,7 @@ grpc::ServerUnaryReactor* RetentionService::RecordSignals(grpc::CallbackServerCo
                                                           const v1::RecordSignalsRequest* request,
                                                           v1::RecordSignalsResponse* response) {
   static constexpr RpcInfo kRpc{"/lifecycle.v1.RetentionService/RecordSignals",
-                                Permission::kWriteCustomers};
+                                Permission::kWriteCustomers, storage::Lane::kBulkWrite};
   return calls_.Unary(context, kRpc, [=](CallScope& call) {
     SignalBatch batch = ValidateRecordSignals(*request, Now());
     int accepted = 0;

@@ -33,6 +33,12 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       ->envname("LIFECYCLE_QUEUE_CAPACITY")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--ingest-concurrency", c.ingest_concurrency,
+                 "RecordSignals batches applied at once; more wait in the queue without holding "
+                 "a connection (bulk writes past the core count contend in PostgreSQL)")
+      ->envname("LIFECYCLE_INGEST_CONCURRENCY")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 512));
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error, critical, off")
       ->envname("LIFECYCLE_LOG_LEVEL")
       ->capture_default_str()

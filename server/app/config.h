@@ -14,6 +14,7 @@ struct Config {
   std::string dsn;
   int pool_size = 8;
   int queue_capacity = 1024;
+  int ingest_concurrency = 2;  // RecordSignals batches applied at once
   std::string log_level = "info";
   std::string log_format = "text";
   bool migrate_on_start = true;

@@ -23,7 +23,8 @@ Server::Server(const Config& config)
       pool_(storage::SessionPoolOptions{
           .session = SessionOptionsFrom(config),
           .size = config.pool_size,
-          .queue_capacity = static_cast<std::size_t>(config.queue_capacity)}),
+          .queue_capacity = static_cast<std::size_t>(config.queue_capacity),
+          .bulk_write_limit = config.ingest_concurrency}),
       authenticator_(config.auth_cache_ttl),
       calls_(pool_, authenticator_),
       watch_hub_(config.watch_poll_interval),
