@@ -15,6 +15,7 @@ TEST(CliE2eTest, HelpListsEveryFlagWithItsEnvironmentVariable) {
       {"--dsn", "LIFECYCLE_DSN"},
       {"--pool-size", "LIFECYCLE_POOL_SIZE"},
       {"--queue-capacity", "LIFECYCLE_QUEUE_CAPACITY"},
+      {"--ingest-concurrency", "LIFECYCLE_INGEST_CONCURRENCY"},
       {"--log-level", "LIFECYCLE_LOG_LEVEL"},
       {"--log-format", "LIFECYCLE_LOG_FORMAT"},
       {"--migrate-on-start", "LIFECYCLE_MIGRATE_ON_START"},
