@@ -63,28 +63,33 @@ const Statement kSetStages{
     " unnest($2::text[], $3::text[], $4::text[]) AS u(id, to_stage, segment)"
     " WHERE c.tenant_id = $1::uuid AND c.customer_id = u.id"
     " RETURNING " STAGE_COLUMNS ", " LC_SQL_MICROS("c.updated_at")};
-// Last statement of a transition: takes the row lock that orders commits,
-// reserving $2 consecutive numbers (returns the last).
-const Statement kNextSequences{
-    "lifecycle_next_sequences",
-    "INSERT INTO tenant_sequences AS s (tenant_id, last_sequence) VALUES ($1::uuid, $2)"
-    " ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + $2"
-    " RETURNING last_sequence"};
-const Statement kInsertTransitions{
-    "lifecycle_insert_transitions",
-    "INSERT INTO stage_transitions (tenant_id, sequence, customer_id, from_stage, to_stage,"
+// Last statement of a transition, in one round trip because what follows it
+// holds the lock that orders a tenant's commits: reserves the move count
+// ($2) of consecutive numbers on the tenant's sequence row (a row lock kept
+// until commit), logs the moves under them, and wakes the watchers ($16).
+const Statement kLogTransitions{
+    "lifecycle_log_transitions",
+    "WITH reserved AS ("
+    " INSERT INTO tenant_sequences AS s (tenant_id, last_sequence) VALUES ($1::uuid, $2::bigint)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + $2::bigint"
+    " RETURNING last_sequence),"
+    " logged AS ("
+    " INSERT INTO stage_transitions (tenant_id, sequence, customer_id, from_stage, to_stage,"
     " trigger, actor, reason, override_reason, request_id, segment_id, from_entered_at,"
     " occurred_at, previous_segment_id, segment_version)"
-    " SELECT $1::uuid, $2::bigint + u.n - 1, u.id, u.from_stage, u.to_stage, u.trig, u.actor,"
-    " u.why, u.override, nullif(u.request, ''), nullif(u.segment, ''), " LC_SQL_FROM_MICROS(
+    " SELECT $1::uuid, r.last_sequence - $2::bigint + u.n, u.id, u.from_stage, u.to_stage,"
+    " u.trig, u.actor, u.why, u.override, nullif(u.request, ''), nullif(u.segment, ''), " LC_SQL_FROM_MICROS(
         "u.entered") ", " LC_SQL_FROM_MICROS("u.occurred") ", nullif(u.previous, ''),"
     " nullif(u.segment_version, 0)"
-    " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
-    " $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[],"
-    " $15::bigint[]) WITH ORDINALITY"
+    " FROM reserved r, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+    " $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],"
+    " $14::text[], $15::bigint[]) WITH ORDINALITY"
     " AS u(id, from_stage, to_stage, trig, actor, why, override, request, segment, entered,"
-    " occurred, previous, segment_version, n) RETURNING " TRANSITION_COLUMNS};
-const Statement kNotify{"lifecycle_notify", "SELECT pg_notify($1, $2)"};
+    " occurred, previous, segment_version, n) RETURNING " TRANSITION_COLUMNS "),"
+    // Identical notifications in one transaction are delivered once, so
+    // however often the join evaluates it, watchers wake once per commit.
+    " notified AS (SELECT pg_notify($16, $1::text))"
+    " SELECT logged.* FROM logged, notified"};
 const Statement kHistory{
     "lifecycle_history",
     "SELECT " TRANSITION_COLUMNS
@@ -371,15 +376,13 @@ std::vector<TransitionOutcome> LifecycleStore::Write(const std::string& tenant_i
     }
   }
   // Everything that can fail on the rules is done: take the numbers last.
-  const std::int64_t last =
-      tx_.Exec(kNextSequences, tenant_id, static_cast<std::int64_t>(n))[0][0].as<std::int64_t>();
-  auto logged = tx_.Exec(
-      kInsertTransitions, tenant_id, last - static_cast<std::int64_t>(n) + 1, ToSqlTextArray(ids),
-      ToSqlTextArray(from), ToSqlTextArray(to), ToSqlTextArray(triggers), ToSqlTextArray(actors),
-      ToSqlTextArray(reasons), ToSqlTextArray(overrides), ToSqlTextArray(requests),
-      ToSqlTextArray(segments), ToSqlBigintArray(entered), ToSqlBigintArray(occurred),
-      ToSqlTextArray(previous), ToSqlBigintArray(segment_versions));
-  tx_.Exec(kNotify, std::string(kTransitionChannel), tenant_id);
+  auto logged =
+      tx_.Exec(kLogTransitions, tenant_id, static_cast<std::int64_t>(n), ToSqlTextArray(ids),
+               ToSqlTextArray(from), ToSqlTextArray(to), ToSqlTextArray(triggers),
+               ToSqlTextArray(actors), ToSqlTextArray(reasons), ToSqlTextArray(overrides),
+               ToSqlTextArray(requests), ToSqlTextArray(segments), ToSqlBigintArray(entered),
+               ToSqlBigintArray(occurred), ToSqlTextArray(previous),
+               ToSqlBigintArray(segment_versions), std::string(kTransitionChannel));
   std::vector<TransitionOutcome> outcomes;
   outcomes.reserve(n);
   for (const auto& row : logged) {
