@@ -433,7 +433,7 @@ start_cluster() {
     # A socket lock left by a dead server would block the start.
     rm -f "$sock/.s.PGSQL.$port" "$sock/.s.PGSQL.$port.lock"
 
-    local opts="-p $port -k '$sock' -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB"
+    local opts="-p $port -k '$sock' -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=1GB"
     if [[ $mode == test ]]; then
       opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
