@@ -1,0 +1,116 @@
+// Drives the support console in headless Chromium against a running server.
+// Run by tests/e2e/console_browser_e2e_test.cc, which prepares the data
+// before and reads the results back over gRPC after. Exit code 0: every step
+// passed; a screenshot is saved either way.
+//
+// Env: CONSOLE_URL, API_KEY, CUSTOMER_ID, STEP_ID, AGENT_ID, OUTPUT_DIR,
+// CHROMIUM (default /usr/bin/chromium).
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const consoleUrl = env('CONSOLE_URL');
+const apiKey = env('API_KEY');
+const customerId = env('CUSTOMER_ID');
+const stepId = env('STEP_ID');
+const agentId = env('AGENT_ID');
+const outputDir = env('OUTPUT_DIR');
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  // Containers run the test as root, where Chromium's sandbox cannot start.
+  args: ['--no-sandbox'],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+page.setDefaultTimeout(15000);
+const pageErrors = [];
+page.on('pageerror', (error) => pageErrors.push(error.message));
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function messageShown(selector, expected) {
+  await page.waitForSelector(`${selector}:not([hidden])`);
+  await page.waitForFunction(
+    ([sel, text]) => document.querySelector(sel).textContent.includes(text),
+    [selector, expected]);
+  return page.textContent(selector);
+}
+
+async function step(name, body) {
+  process.stdout.write(`- ${name}\n`);
+  await body();
+}
+
+let failed = false;
+try {
+  await page.goto(consoleUrl);
+
+  await step('a wrong key is refused with a clear message', async () => {
+    await page.fill('#api-key', 'lc_wrong.key');
+    await page.click('#use-key');
+    await messageShown('#error', 'API key was not accepted');
+  });
+
+  await step('the right key is accepted and the at-risk list loads', async () => {
+    await page.fill('#api-key', apiKey);
+    await page.click('#use-key');
+    await page.waitForFunction(
+      () => document.getElementById('key-status').textContent.startsWith('tenant'));
+    await page.waitForSelector('#at-risk tbody tr');
+  });
+
+  await step('an unknown customer is reported as not found', async () => {
+    await page.fill('#customer-id', 'nobody-by-this-id');
+    await page.click('#lookup');
+    await messageShown('#error', 'Not found');
+  });
+
+  await step('the customer shows stage, segment, health, checklist and cross-sell', async () => {
+    await page.fill('#customer-id', customerId);
+    await page.click('#lookup');
+    await page.waitForSelector('#customer:not([hidden])');
+    check((await page.textContent('#stage')) === 'ONBOARDING',
+      `stage shows "${await page.textContent('#stage')}"`);
+    await page.waitForFunction(() => document.getElementById('health-summary').textContent !== '');
+    await page.waitForSelector(`#checklist tr[data-step-id="${stepId}"] button.complete-step`);
+    await page.waitForFunction(() => document.getElementById('cross-sell').textContent !== '');
+  });
+
+  await step('completing a step updates the checklist', async () => {
+    await page.click(`#checklist tr[data-step-id="${stepId}"] button.complete-step`);
+    await messageShown('#notice', `Step ${stepId} completed`);
+    const status = await page.textContent(`#checklist tr[data-step-id="${stepId}"] .step-status`);
+    check(status.startsWith('DONE'), `step status shows "${status}"`);
+  });
+
+  await step('a follow-up with a bad agent id names the field', async () => {
+    await page.fill('#fu-agent', 'agent with spaces');
+    await page.click('#log-follow-up');
+    await messageShown('#error', 'follow_up.agent_id');
+  });
+
+  await step('a follow-up is logged and listed', async () => {
+    await page.fill('#fu-agent', agentId);
+    await page.selectOption('#fu-channel', 'CHANNEL_PHONE');
+    await page.fill('#fu-note', 'Walked through the set-up; all good.');
+    await page.click('#log-follow-up');
+    await messageShown('#notice', 'logged');
+    await page.waitForFunction(
+      (agent) => document.getElementById('follow-ups').textContent.includes(agent), agentId);
+  });
+
+  check(pageErrors.length === 0, `errors on the page: ${pageErrors.join('; ')}`);
+} catch (error) {
+  failed = true;
+  console.error(`FAILED: ${error.message}`);
+} finally {
+  await page.screenshot({ path: `${outputDir}/console.png`, fullPage: true });
+  console.log(`screenshot: ${outputDir}/console.png`);
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
