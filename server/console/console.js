@@ -293,7 +293,7 @@ async function loadAtRisk() {
     }
     if (!(customers || []).length) {
       const row = document.createElement('tr');
-      cell(row, 'Nobody is at risk.', 'muted');
+      cell(row, 'Nobody is at risk.', 'muted').colSpan = 5;
       body.appendChild(row);
     }
   } catch (error) {

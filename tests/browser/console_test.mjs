@@ -21,8 +21,9 @@ const outputDir = env('OUTPUT_DIR');
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  // Containers run the test as root, where Chromium's sandbox cannot start.
-  args: ['--no-sandbox'],
+  // Containers run the test as root, where Chromium's sandbox cannot start,
+  // and often have a small /dev/shm.
+  args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
 page.setDefaultTimeout(15000);
