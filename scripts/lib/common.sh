@@ -26,6 +26,7 @@ REQUIRED_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev
   libcli11-dev libssl-dev libabsl-dev
+  libcpp-httplib-dev  # HTTP gateway: Connect protocol + support console (server/gateway)
   postgresql-15 postgresql-client-15
   nodejs npm ca-certificates
 )
@@ -109,13 +110,18 @@ package_satisfied() {
   return 1
 }
 
+# Headless browser for the console test (scripts/test only: it is large).
+BROWSER_TEST_PACKAGES=(chromium)
+
+# ensure_packages [PKG...] : the given packages, default REQUIRED_PACKAGES.
 ensure_packages() {
-  local missing=() pkg
-  for pkg in "${REQUIRED_PACKAGES[@]}"; do
+  local missing=() pkg wanted=("$@")
+  ((${#wanted[@]})) || wanted=("${REQUIRED_PACKAGES[@]}")
+  for pkg in "${wanted[@]}"; do
     package_satisfied "$pkg" || missing+=("$pkg")
   done
   if ((${#missing[@]} == 0)); then
-    log "packages: all ${#REQUIRED_PACKAGES[@]} present"
+    log "packages: all ${#wanted[@]} present"
     return 0
   fi
   command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get: this expects Debian 12"
@@ -157,6 +163,20 @@ ensure_buf() {
   export PATH="$TOOLS_BIN:$PATH"
   export BUF="$buf"
   log "buf: $("$buf" --version 2>/dev/null) at var/tools/node_modules/.bin/buf"
+}
+
+# ---------------------------------------------------------------------------
+# Browser test (tests/browser): Chromium from Debian, playwright-core from npm
+
+ensure_browser_test_deps() {
+  ensure_packages "${BROWSER_TEST_PACKAGES[@]}"
+  local dir="$REPO/tests/browser"
+  # Reinstall when the lock file changed since the last install.
+  if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    log "browser test: npm ci in tests/browser; log: var/log/npm-browser.log"
+    run_logged npm-browser npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error \
+      || die "npm ci in tests/browser failed"
+  fi
 }
 
 # ---------------------------------------------------------------------------

@@ -98,6 +98,28 @@ ParseResult ParseCommandLine(int argc, char** argv) {
                  "lifecycled-bench (true/false)")
       ->envname("LIFECYCLE_BENCH_ECHO")
       ->capture_default_str();
+  app.add_option("--http-listen", c.http_listen,
+                 "Also serve the Connect protocol (browsers) and the support console over HTTP "
+                 "on host:port (port 0 picks one); off when empty")
+      ->envname("LIFECYCLE_HTTP_LISTEN");
+  app.add_option("--http-port-file", c.http_port_file,
+                 "Write the bound HTTP port here once serving (before --port-file)")
+      ->envname("LIFECYCLE_HTTP_PORT_FILE");
+  app.add_option("--http-cors-origins", c.http_cors_origins,
+                 "Web origins (scheme://host:port, comma-separated, or *) whose pages may call "
+                 "the HTTP API; the console itself is same-origin and always allowed")
+      ->envname("LIFECYCLE_HTTP_CORS_ORIGINS")
+      ->delimiter(',');
+  app.add_option("--http-max-body-bytes", c.http_max_body_bytes,
+                 "Larger HTTP request bodies are refused (413, resource_exhausted)")
+      ->envname("LIFECYCLE_HTTP_MAX_BODY_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64 << 20));
+  app.add_option("--http-threads", c.http_threads,
+                 "HTTP requests served at once (an open event stream holds one)")
+      ->envname("LIFECYCLE_HTTP_THREADS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
 
   // Subcommands inherit this: `lifecycled migrate --dsn ...` reaches --dsn.
   app.fallthrough();

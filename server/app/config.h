@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace lifecycle::app {
 
@@ -30,6 +31,12 @@ struct Config {
   std::string port_file;
   bool bench_echo = false;  // serve lifecycle.bench.v1.EchoService
   std::string tenant_name;  // admin create-tenant
+  // Browser gateway (Connect protocol + support console); off while empty.
+  std::string http_listen;
+  std::string http_port_file;
+  std::vector<std::string> http_cors_origins;
+  int http_max_body_bytes = 1 << 20;
+  int http_threads = 16;
 };
 
 // Parses argv. Returns an exit code when the process should stop right away

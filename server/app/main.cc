@@ -56,6 +56,10 @@ int Serve(const lifecycle::app::Config& config) {
   const int port = server.Start();
   LogEvent(spdlog::level::info, "listening",
            {{"address", config.listen}, {"port", std::to_string(port)}});
+  // Written before --port-file, so whoever waits for that finds both.
+  if (server.http_port() != 0 && !config.http_port_file.empty()) {
+    std::ofstream(config.http_port_file) << server.http_port() << "\n";
+  }
   if (!config.port_file.empty()) {
     std::ofstream(config.port_file) << port << "\n";
   }

@@ -7,6 +7,7 @@
 
 #include "grpc/health/v1/health.pb.h"
 #include "server/api/structured_log.h"
+#include "server/gateway/registered_services.h"
 
 namespace lifecycle::app {
 namespace {
@@ -56,6 +57,8 @@ int Server::Start() {
   builder.RegisterService(&segment_service_);
   builder.RegisterService(&onboarding_service_);
   if (config_.bench_echo) builder.RegisterService(&echo_service_);
+  gateway::RegisteredServices registered;
+  builder.SetOption(registered.option());
   // Before serving: SegmentService wakes it.
   resegment_runner_ = std::make_unique<ResegmentRunner>(
       SessionOptionsFrom(config_), config_.job_poll_interval, config_.resegment_batch_size);
@@ -74,6 +77,16 @@ int Server::Start() {
   }
   transition_listener_ = std::make_unique<storage::TransitionListener>(
       config_.dsn, [this](const std::string& tenant_id) { watch_hub_.Notify(tenant_id); });
+  if (!config_.http_listen.empty()) {
+    http_gateway_ = std::make_unique<gateway::HttpGateway>(
+        gateway::HttpGatewayOptions{
+            .listen = config_.http_listen,
+            .cors_origins = config_.http_cors_origins,
+            .max_body_bytes = static_cast<std::size_t>(config_.http_max_body_bytes),
+            .threads = config_.http_threads},
+        server_->InProcessChannel(grpc::ChannelArguments()), registered.names());
+    http_port_ = http_gateway_->Start();
+  }
   return port;
 }
 
@@ -95,6 +108,9 @@ void Server::Shutdown() {
   // gRPC would otherwise also wait, up to the deadline, for idle clients to
   // drop their connections; with no call left there is nothing to wait for.
   server_->Shutdown(drained ? std::chrono::system_clock::now() : deadline);
+  // After gRPC: browser calls still in flight have now finished or been
+  // cancelled, so the HTTP workers can be joined.
+  if (http_gateway_) http_gateway_->Stop();
   pool_.Shutdown();
   server_.reset();
 }

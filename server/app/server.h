@@ -18,6 +18,7 @@
 #include "server/app/health_monitor.h"
 #include "server/app/resegment_runner.h"
 #include "server/app/retention_sweeper.h"
+#include "server/gateway/http_gateway.h"
 #include "storage/session_pool.h"
 #include "storage/transition_listener.h"
 
@@ -32,6 +33,8 @@ class Server {
 
   // Binds the listen address; returns the port actually bound.
   int Start();
+  // The HTTP gateway's port once started (0: --http-listen not set).
+  int http_port() const { return http_port_; }
   // Stops accepting, lets in-flight calls finish within the grace period,
   // then closes the pool.
   void Shutdown();
@@ -54,6 +57,8 @@ class Server {
   std::unique_ptr<HealthMonitor> health_;
   std::unique_ptr<RetentionSweeper> retention_sweeper_;
   std::unique_ptr<ResegmentRunner> resegment_runner_;
+  std::unique_ptr<gateway::HttpGateway> http_gateway_;
+  int http_port_ = 0;
 };
 
 }  // namespace lifecycle::app

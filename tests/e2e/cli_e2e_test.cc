@@ -26,6 +26,11 @@ TEST(CliE2eTest, HelpListsEveryFlagWithItsEnvironmentVariable) {
       {"--watch-poll-ms", "LIFECYCLE_WATCH_POLL_MS"},
       {"--port-file", "LIFECYCLE_PORT_FILE"},
       {"--bench-echo", "LIFECYCLE_BENCH_ECHO"},
+      {"--http-listen", "LIFECYCLE_HTTP_LISTEN"},
+      {"--http-port-file", "LIFECYCLE_HTTP_PORT_FILE"},
+      {"--http-cors-origins", "LIFECYCLE_HTTP_CORS_ORIGINS"},
+      {"--http-max-body-bytes", "LIFECYCLE_HTTP_MAX_BODY_BYTES"},
+      {"--http-threads", "LIFECYCLE_HTTP_THREADS"},
   };
   for (const auto& [flag, env] : flags) {
     EXPECT_TRUE(std::regex_search(help.output, std::regex(flag + "\\b.*Env:" + env + "\\b")))

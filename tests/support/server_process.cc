@@ -79,6 +79,8 @@ ServerProcess::ServerProcess(const std::string& dsn, std::vector<std::string> ex
                                    "100",
                                    "--shutdown-grace",
                                    "5"};
+  // Written (before port_file) only when extra_args has --http-listen.
+  args.insert(args.end(), {"--http-port-file", dir_ + "/http-port"});
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = Spawn(args, {}, dir_ + "/server.log");
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -86,6 +88,8 @@ ServerProcess::ServerProcess(const std::string& dsn, std::vector<std::string> ex
     const std::string text = ReadFile(port_file);
     if (!text.empty() && text.back() == '\n') {
       port_ = std::stoi(text);
+      const std::string http_text = ReadFile(dir_ + "/http-port");
+      if (!http_text.empty()) http_port_ = std::stoi(http_text);
       return;
     }
     int status = 0;

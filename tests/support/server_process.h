@@ -18,6 +18,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  // The HTTP gateway's port when started with --http-listen, else 0.
+  int http_port() const { return http_port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // SIGTERM and wait; returns the exit status (or -1 if it was killed).
   int Stop();
@@ -29,6 +31,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  int http_port_ = 0;
   std::string dir_;
 };
 
