@@ -23,6 +23,13 @@ bool SessionPool::TrySubmit(Task task) {
   return true;
 }
 
+SessionPool::Stats SessionPool::CurrentStats() {
+  std::lock_guard lock(mutex_);
+  return Stats{.size = static_cast<int>(sessions_.size()),
+               .busy = busy_.load(std::memory_order_relaxed),
+               .waiting = queue_.size()};
+}
+
 void SessionPool::Shutdown() {
   {
     std::lock_guard lock(mutex_);
@@ -46,7 +53,9 @@ void SessionPool::WorkerLoop(Session& session) {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
+    busy_.fetch_add(1, std::memory_order_relaxed);
     task(session);
+    busy_.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 

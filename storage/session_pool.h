@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -31,6 +32,14 @@ class SessionPool {
   ~SessionPool();  // Shutdown()
 
   bool TrySubmit(Task task);
+
+  // A snapshot for metrics.
+  struct Stats {
+    int size = 0;             // workers (= connections)
+    int busy = 0;             // workers running a call now
+    std::size_t waiting = 0;  // calls queued for a worker
+  };
+  Stats CurrentStats();
   // Runs everything already queued, then stops the workers.
   void Shutdown();
 
@@ -42,6 +51,7 @@ class SessionPool {
   std::deque<Task> queue_;
   std::size_t capacity_;
   bool stopping_ = false;
+  std::atomic<int> busy_{0};
   std::vector<std::unique_ptr<Session>> sessions_;
   std::vector<std::thread> workers_;
 };

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "grpc/health/v1/health.pb.h"
+#include "server/api/call_observer.h"
 #include "server/api/structured_log.h"
 
 namespace lifecycle::app {
@@ -25,6 +26,8 @@ Server::Server(const Config& config)
           .size = config.pool_size,
           .queue_capacity = static_cast<std::size_t>(config.queue_capacity)}),
       authenticator_(config.auth_cache_ttl),
+      rate_limiter_(api::RateLimit{.calls_per_second = config.rate_limit_per_key,
+                                   .burst = config.rate_limit_burst}),
       calls_(pool_, authenticator_),
       watch_hub_(config.watch_poll_interval),
       customer_service_(calls_),
@@ -35,7 +38,9 @@ Server::Server(const Config& config)
                        [this] {
                          if (resegment_runner_) resegment_runner_->Wake();
                        }),
-      onboarding_service_(calls_) {}
+      onboarding_service_(calls_) {
+  calls_.set_rate_limiter(&rate_limiter_);
+}
 
 Server::~Server() { Shutdown(); }
 
@@ -58,6 +63,15 @@ int Server::Start() {
   // Before serving: SegmentService wakes it.
   resegment_runner_ = std::make_unique<ResegmentRunner>(
       SessionOptionsFrom(config_), config_.job_poll_interval, config_.resegment_batch_size);
+  // Before serving, so every call is counted.
+  if (!config_.metrics_listen.empty()) {
+    metrics_ = std::make_unique<Metrics>(config_.metrics_listen, pool_, SessionOptionsFrom(config_),
+                                         config_.metrics_refresh_interval);
+    api::SetCallObserver(metrics_.get());
+    api::LogEvent(
+        spdlog::level::info, "metrics_listening",
+        {{"address", config_.metrics_listen}, {"port", std::to_string(metrics_->port())}});
+  }
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     throw std::runtime_error("cannot listen on " + config_.listen);
@@ -71,6 +85,11 @@ int Server::Start() {
     retention_sweeper_ = std::make_unique<RetentionSweeper>(SessionOptionsFrom(config_),
                                                             config_.retention_sweep_interval);
   }
+  if (config_.idempotency_purge_interval.count() > 0) {
+    idempotency_purger_ = std::make_unique<IdempotencyPurger>(SessionOptionsFrom(config_),
+                                                              config_.idempotency_retention,
+                                                              config_.idempotency_purge_interval);
+  }
   transition_listener_ = std::make_unique<storage::TransitionListener>(
       config_.dsn, [this](const std::string& tenant_id) { watch_hub_.Notify(tenant_id); });
   return port;
@@ -83,6 +102,7 @@ void Server::Shutdown() {
   const auto deadline = std::chrono::system_clock::now() + config_.shutdown_grace;
   if (health_) health_->Stop();
   if (retention_sweeper_) retention_sweeper_->Stop();
+  if (idempotency_purger_) idempotency_purger_->Stop();
   server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING for probes
   if (transition_listener_) transition_listener_->Stop();
   // A job stops between batches; it resumes on the next start (or replica).
@@ -95,6 +115,11 @@ void Server::Shutdown() {
   // drop their connections; with no call left there is nothing to wait for.
   server_->Shutdown(drained ? std::chrono::system_clock::now() : deadline);
   pool_.Shutdown();
+  if (metrics_) {
+    // No call is left to report; the endpoint answers until destruction.
+    api::SetCallObserver(nullptr);
+    metrics_->Stop();
+  }
   server_.reset();
 }
 

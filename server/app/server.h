@@ -11,11 +11,14 @@
 #include "server/api/echo_service.h"
 #include "server/api/lifecycle_service.h"
 #include "server/api/onboarding_service.h"
+#include "server/api/rate_limiter.h"
 #include "server/api/retention_service.h"
 #include "server/api/segment_service.h"
 #include "server/api/watch_hub.h"
 #include "server/app/config.h"
 #include "server/app/health_monitor.h"
+#include "server/app/idempotency_purger.h"
+#include "server/app/metrics.h"
 #include "server/app/resegment_runner.h"
 #include "server/app/retention_sweeper.h"
 #include "storage/session_pool.h"
@@ -40,6 +43,7 @@ class Server {
   const Config config_;
   storage::SessionPool pool_;
   api::Authenticator authenticator_;
+  api::RateLimiter rate_limiter_;
   api::CallRunner calls_;
   api::WatchHub watch_hub_;
   api::CustomerService customer_service_;
@@ -54,6 +58,8 @@ class Server {
   std::unique_ptr<HealthMonitor> health_;
   std::unique_ptr<RetentionSweeper> retention_sweeper_;
   std::unique_ptr<ResegmentRunner> resegment_runner_;
+  std::unique_ptr<IdempotencyPurger> idempotency_purger_;
+  std::unique_ptr<Metrics> metrics_;  // with --metrics-listen
 };
 
 }  // namespace lifecycle::app
