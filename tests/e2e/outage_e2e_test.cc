@@ -27,8 +27,7 @@ class OutageE2eTest : public E2eTest {
 
 TEST_F(OutageE2eTest, WritesSurviveADatabaseOutageUnderLoad) {
   TcpProxy proxy(db_.dsn());
-  server_ = std::make_unique<ServerProcess>(
-      proxy.Dsn(), std::vector<std::string>{"--health-interval-ms", "100"});
+  server_ = std::make_unique<ServerProcess>(proxy.Dsn());  // health checked every 100 ms
   client_ = std::make_unique<TestClient>(server_->address(), admin_key_);
   ASSERT_TRUE(WaitFor([&] { return client_->HealthStatus() == "SERVING"; }));
 

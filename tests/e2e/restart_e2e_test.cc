@@ -15,10 +15,8 @@ namespace {
 
 using grpc::StatusCode;
 
-class RestartE2eTest : public E2eTest {
- protected:
-  void SetUp() override { StartServer({"--shutdown-grace", "30"}); }
-};
+// The server (ServerProcess) has a 5 s grace period.
+class RestartE2eTest : public E2eTest {};
 
 TEST_F(RestartE2eTest, SigtermUnderLoadLosesNoAcknowledgedWrite) {
   client_->CreateCustomer("blocked");
