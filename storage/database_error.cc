@@ -12,8 +12,15 @@ constexpr const char* kQueryCanceled = "57014";  // statement_timeout fired
 domain::Error MapDatabaseError(const std::exception& error) {
   using domain::Error;
   if (const auto* domain_error = dynamic_cast<const Error*>(&error)) return *domain_error;
-  if (dynamic_cast<const pqxx::broken_connection*>(&error) ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&error)) {
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&error)) {
+    // The commit may have happened. A retry with the same request_id is
+    // safe either way: it returns the first result or runs the call once.
+    return Error::Unavailable(
+               "database connection lost while committing; the outcome is unknown, retry with "
+               "the same request_id")
+        .WithReason("COMMIT_OUTCOME_UNKNOWN");
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&error)) {
     return Error::Unavailable("database unavailable");
   }
   if (dynamic_cast<const pqxx::transaction_rollback*>(&error)) {

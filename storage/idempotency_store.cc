@@ -1,6 +1,7 @@
 #include "storage/idempotency_store.h"
 
 #include "server/domain/error.h"
+#include "storage/sql_time.h"
 #include "storage/transaction.h"
 
 namespace lifecycle::storage {
@@ -15,6 +16,14 @@ const Statement kStored{"idempotency_stored",
 const Statement kComplete{"idempotency_complete",
                           "UPDATE idempotency_keys SET response = $3::bytea"
                           " WHERE tenant_id = $1::uuid AND request_id = $2"};
+
+// Walks idempotency_keys_by_age; SKIP LOCKED leaves rows a concurrent
+// purge (another replica) is deleting to that purge.
+const Statement kPurge{"idempotency_purge",
+                       "DELETE FROM idempotency_keys WHERE (tenant_id, request_id) IN ("
+                       " SELECT tenant_id, request_id FROM idempotency_keys"
+                       " WHERE created_at < " LC_SQL_FROM_MICROS("$1") " ORDER BY created_at"
+                       " LIMIT $2 FOR UPDATE SKIP LOCKED)"};
 
 }  // namespace
 
@@ -34,6 +43,10 @@ std::optional<std::string> IdempotencyStore::Claim(const IdempotencyKey& key) {
 
 void IdempotencyStore::Complete(const IdempotencyKey& key, const std::string& response) {
   tx_.Exec(kComplete, key.tenant_id, key.request_id, pqxx::binarystring(response));
+}
+
+int IdempotencyStore::PurgeCreatedBefore(std::chrono::system_clock::time_point cutoff, int limit) {
+  return static_cast<int>(tx_.Exec(kPurge, ToEpochMicros(cutoff), limit).affected_rows());
 }
 
 }  // namespace lifecycle::storage

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,11 @@ class IdempotencyStore {
   // concurrent claim of the same id waits here until the other commits.
   std::optional<std::string> Claim(const IdempotencyKey& key);
   void Complete(const IdempotencyKey& key, const std::string& response);
+
+  // Deletes up to `limit` records (of any tenant) created before `cutoff`,
+  // oldest first; returns how many. Small batches keep each transaction
+  // short; the caller repeats while a batch comes back full.
+  int PurgeCreatedBefore(std::chrono::system_clock::time_point cutoff, int limit);
 
  private:
   Transaction& tx_;

@@ -1,11 +1,13 @@
 #include "storage/session.h"
 
 #include <algorithm>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <unordered_set>
 
 #include "server/domain/error.h"
 #include "storage/database_error.h"
+#include "storage/database_stats.h"
 #include "storage/transaction.h"
 
 namespace lifecycle::storage {
@@ -14,7 +16,10 @@ using Clock = std::chrono::steady_clock;
 
 struct Session::Impl {
   SessionOptions options;
+  // Written only by the owning thread, always under connection_mutex, so
+  // CancelRunningStatement (another thread) never sees it half replaced.
   std::unique_ptr<pqxx::connection> connection;
+  std::mutex connection_mutex;
   std::unordered_set<std::string> prepared;
   Clock::time_point next_connect_attempt{};
   std::chrono::milliseconds backoff{0};
@@ -27,7 +32,11 @@ struct Session::Impl {
       throw domain::Error::Unavailable("database unavailable (reconnecting)");
     }
     try {
-      connection = std::make_unique<pqxx::connection>(options.dsn);
+      auto opened = std::make_unique<pqxx::connection>(options.dsn);
+      {
+        std::lock_guard lock(connection_mutex);
+        connection = std::move(opened);
+      }
       pqxx::nontransaction setup(*connection);
       setup.exec(
           "SET statement_timeout = " + std::to_string(options.default_statement_timeout.count()) +
@@ -37,6 +46,7 @@ struct Session::Impl {
       return *connection;
     } catch (const std::exception& e) {
       Drop();
+      CountDatabaseFailure(DatabaseFailure::kConnectFailed);
       backoff =
           std::clamp(backoff * 2, options.min_reconnect_backoff, options.max_reconnect_backoff);
       next_connect_attempt = Clock::now() + backoff;
@@ -45,7 +55,11 @@ struct Session::Impl {
   }
 
   void Drop() {
-    connection.reset();
+    std::unique_ptr<pqxx::connection> closing;
+    {
+      std::lock_guard lock(connection_mutex);
+      closing = std::move(connection);
+    }
     prepared.clear();
   }
 
@@ -97,19 +111,47 @@ void Session::RunErased(const TxOptions& options, const std::function<void(Trans
     } catch (const domain::Error&) {
       throw;
     } catch (const pqxx::transaction_rollback& e) {
-      if (attempt >= options.max_attempts) throw MapDatabaseError(e);
+      if (attempt >= options.max_attempts) {
+        CountDatabaseFailure(DatabaseFailure::kConflictAborted);
+        throw MapDatabaseError(e);
+      }
+      CountDatabaseFailure(DatabaseFailure::kConflictRetried);
+    } catch (const pqxx::in_doubt_error& e) {
+      // The connection broke during COMMIT: the transaction may or may not
+      // have committed. MapDatabaseError says so to the caller.
+      impl_->Drop();
+      CountDatabaseFailure(DatabaseFailure::kConnectionLost);
+      throw MapDatabaseError(e);
     } catch (const pqxx::broken_connection& e) {
       impl_->Drop();
+      CountDatabaseFailure(DatabaseFailure::kConnectionLost);
       throw MapDatabaseError(e);
     } catch (const std::exception& e) {
       // A statement may have failed because the server went away mid-call;
       // libpq reports that as an SQL error, so check the connection itself.
       if (impl_->connection && !impl_->connection->is_open()) {
         impl_->Drop();
+        CountDatabaseFailure(DatabaseFailure::kConnectionLost);
         throw domain::Error::Unavailable("database unavailable");
       }
-      throw MapDatabaseError(e);
+      const domain::Error error = MapDatabaseError(e);
+      CountDatabaseFailure(error.code() == domain::ErrorCode::kDeadlineExceeded
+                               ? DatabaseFailure::kStatementTimeout
+                               : DatabaseFailure::kOther);
+      throw error;
     }
+  }
+}
+
+void Session::CancelRunningStatement() {
+  std::lock_guard lock(impl_->connection_mutex);
+  if (!impl_->connection) return;
+  try {
+    // PQcancel on a fresh cancel handle: it only reads the connection's
+    // backend key and address, which stay fixed while the owner runs SQL.
+    impl_->connection->cancel_query();
+  } catch (const std::exception&) {
+    // Best effort: the statement timeout still ends the statement.
   }
 }
 

@@ -59,6 +59,12 @@ class Session {
   // True when the database answers and its schema is at `schema_version` or newer.
   bool IsReady(int schema_version);
 
+  // Asks PostgreSQL to cancel the statement this session is running, if
+  // any; the statement then fails and its transaction rolls back. The one
+  // method another thread may call, so a cancelled call frees its worker
+  // and connection at once instead of at its statement timeout.
+  void CancelRunningStatement();
+
  private:
   void RunErased(const TxOptions& options, const std::function<void(Transaction&)>& body);
 

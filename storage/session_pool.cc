@@ -41,6 +41,13 @@ std::optional<std::pair<SessionPool::Task, Lane>> SessionPool::TakeNext() {
   return std::pair{std::move(task), Lane::kDefault};
 }
 
+SessionPool::Stats SessionPool::CurrentStats() {
+  std::lock_guard lock(mutex_);
+  return Stats{.size = static_cast<int>(sessions_.size()),
+               .busy = busy_.load(std::memory_order_relaxed),
+               .waiting = queue_.size() + bulk_queue_.size()};
+}
+
 void SessionPool::Shutdown() {
   {
     std::lock_guard lock(mutex_);
@@ -65,7 +72,9 @@ void SessionPool::WorkerLoop(Session& session) {
       });
       if (!next) return;  // stopping and drained
     }
+    busy_.fetch_add(1, std::memory_order_relaxed);
     next->first(session);
+    busy_.fetch_sub(1, std::memory_order_relaxed);
     if (next->second == Lane::kBulkWrite) {
       {
         std::lock_guard lock(mutex_);

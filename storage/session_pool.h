@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +44,14 @@ class SessionPool {
   ~SessionPool();  // Shutdown()
 
   bool TrySubmit(Task task, Lane lane = Lane::kDefault);
+
+  // A snapshot for metrics.
+  struct Stats {
+    int size = 0;             // workers (= connections)
+    int busy = 0;             // workers running a call now
+    std::size_t waiting = 0;  // calls queued for a worker
+  };
+  Stats CurrentStats();
   // Runs everything already queued, then stops the workers.
   void Shutdown();
 
@@ -66,6 +75,7 @@ class SessionPool {
   std::size_t capacity_;
   int bulk_write_limit_;
   bool stopping_ = false;
+  std::atomic<int> busy_{0};
   std::vector<std::unique_ptr<Session>> sessions_;
   std::vector<std::thread> workers_;
 };

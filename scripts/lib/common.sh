@@ -25,7 +25,7 @@ REQUIRED_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev
-  libcli11-dev libssl-dev libabsl-dev
+  libcli11-dev libssl-dev libabsl-dev prometheus-cpp-dev
   libcpp-httplib-dev  # HTTP gateway: Connect protocol + support console (server/gateway)
   postgresql-15 postgresql-client-15
   nodejs npm ca-certificates

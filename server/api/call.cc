@@ -10,6 +10,9 @@
 #include <optional>
 
 #include "server/api/authenticator.h"
+#include "server/api/call_observer.h"
+#include "server/api/cancellable_reactor.h"
+#include "server/api/rate_limiter.h"
 #include "server/api/status_mapping.h"
 #include "server/api/structured_log.h"
 #include "server/domain/error.h"
@@ -121,8 +124,10 @@ bool CallRunner::Submit(std::function<void(storage::Session&)> task, storage::La
 void CallRunner::Log(std::string_view method, const grpc::Status& status,
                      std::chrono::steady_clock::time_point started, const std::string& tenant_id,
                      const std::string& request_id) {
-  const double millis =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const std::chrono::duration<double> latency = std::chrono::steady_clock::now() - started;
+  if (auto* observer = CurrentCallObserver())
+    observer->OnCall(method, status.error_code(), latency);
+  const double millis = std::chrono::duration<double, std::milli>(latency).count();
   char latency_text[32];
   std::snprintf(latency_text, sizeof latency_text, "%.3f", millis);
   LogEvent(spdlog::level::info, "rpc",
@@ -136,6 +141,21 @@ void CallRunner::Log(std::string_view method, const grpc::Status& status,
 grpc::Status CallRunner::Busy() {
   return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                       "server busy: too many calls in flight; retry with backoff");
+}
+
+std::function<void(CallScope&)> CallRunner::RateLimited(std::function<void(CallScope&)> handler) {
+  return [this, handler = std::move(handler)](CallScope& call) {
+    if (!rate_limiter_->TryAcquire(call.principal().key_id)) {
+      throw domain::Error::ResourceExhausted(
+          "rate limit of this API key exceeded; retry with backoff")
+          .WithReason("RATE_LIMITED");
+    }
+    handler(call);
+  };
+}
+
+grpc::Status CallRunner::ClientGone() {
+  return grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled before it ran");
 }
 
 bool CallRunner::BeginCall() {
@@ -164,18 +184,23 @@ grpc::Status CallRunner::Draining() {
 grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context,
                                             const RpcInfo& rpc,
                                             std::function<void(CallScope&)> handler) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new CancellableReactor();  // deletes itself in OnDone
   const auto started = std::chrono::steady_clock::now();
   if (!BeginCall()) {
     Log(rpc.method, Draining(), started, "", "");
     reactor->Finish(Draining());
     return reactor;
   }
+  if (rate_limiter_ && rate_limiter_->enabled()) handler = RateLimited(std::move(handler));
   auto run = [this, context, reactor, rpc, started,
               handler = std::move(handler)](storage::Session& session) {
     std::string tenant_id;
     std::string request_id;
-    const grpc::Status status = Execute(context, rpc, session, handler, &tenant_id, &request_id);
+    grpc::Status status = ClientGone();
+    if (reactor->Attach(session)) {
+      status = Execute(context, rpc, session, handler, &tenant_id, &request_id);
+      reactor->Detach();
+    }
     Log(rpc.method, status, started, tenant_id, request_id);
     reactor->Finish(status);
     EndCall();

@@ -24,6 +24,7 @@ class SessionPool;
 namespace lifecycle::api {
 
 class Authenticator;
+class RateLimiter;
 
 // What the pipeline needs to know about an RPC before running it.
 struct RpcInfo {
@@ -94,12 +95,19 @@ class CallRunner {
   bool Submit(std::function<void(storage::Session&)> task,
               storage::Lane lane = storage::Lane::kDefault);
 
+  // Unary calls are then counted against their API key's rate limit
+  // (server/api/rate_limiter.h); over it they get RESOURCE_EXHAUSTED.
+  void set_rate_limiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
+
   // The one log line per call.
   static void Log(std::string_view method, const grpc::Status& status,
                   std::chrono::steady_clock::time_point started, const std::string& tenant_id,
                   const std::string& request_id);
 
   static grpc::Status Busy();
+  // A queued call whose client cancelled (or whose deadline passed) before
+  // a worker took it: it never touches the database.
+  static grpc::Status ClientGone();
 
   // In-flight accounting for graceful shutdown. BeginCall returns false once
   // draining has begun; the caller then answers UNAVAILABLE.
@@ -111,8 +119,11 @@ class CallRunner {
   static grpc::Status Draining();
 
  private:
+  std::function<void(CallScope&)> RateLimited(std::function<void(CallScope&)> handler);
+
   storage::SessionPool& pool_;
   Authenticator& authenticator_;
+  RateLimiter* rate_limiter_ = nullptr;
   std::mutex drain_mutex_;
   std::condition_variable drained_;
   bool draining_ = false;

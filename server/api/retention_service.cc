@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/api/call_observer.h"
 #include "server/api/converters.h"
 #include "server/api/page_token.h"
 #include "server/api/retention_converters.h"
@@ -30,10 +31,15 @@ domain::Timestamp Now() { return std::chrono::system_clock::now(); }
 
 // Policy and ingest in the call's transaction.
 storage::IngestResult Ingest(CallScope& call, const std::vector<domain::Signal>& signals) {
-  return call.session().Run(call.Tx(), [&](storage::Transaction& tx) {
+  auto result = call.session().Run(call.Tx(), [&](storage::Transaction& tx) {
     const auto policy = storage::RetentionPolicyStore(tx).Get(call.tenant_id());
     return storage::RecordSignals(tx, call.tenant_id(), policy, signals, Now());
   });
+  if (auto* observer = CurrentCallObserver()) {
+    observer->OnSignalsAccepted(
+        std::count(result.fates.begin(), result.fates.end(), storage::SignalFate::kStored));
+  }
+  return result;
 }
 
 domain::Error CustomerNotFound(const std::string& customer_id) {

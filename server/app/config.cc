@@ -14,6 +14,9 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   int watch_poll_ms = static_cast<int>(c.watch_poll_interval.count());
   int sweep_ms = static_cast<int>(c.retention_sweep_interval.count());
   int job_poll_ms = static_cast<int>(c.job_poll_interval.count());
+  int idempotency_hours = static_cast<int>(c.idempotency_retention.count());
+  int idempotency_purge_ms = static_cast<int>(c.idempotency_purge_interval.count());
+  int metrics_refresh_ms = static_cast<int>(c.metrics_refresh_interval.count());
 
   CLI::App app{
       "lifecycled: the customer reacquaintance lifecycle service (gRPC).\n"
@@ -91,6 +94,37 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       ->envname("LIFECYCLE_RESEGMENT_BATCH_SIZE")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--rate-limit-per-key", c.rate_limit_per_key,
+                 "Calls per second one API key may make on average (per server); past it "
+                 "RESOURCE_EXHAUSTED; 0 means no limit")
+      ->envname("LIFECYCLE_RATE_LIMIT_PER_KEY")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--rate-limit-burst", c.rate_limit_burst,
+                 "Calls one API key may make at once before --rate-limit-per-key applies")
+      ->envname("LIFECYCLE_RATE_LIMIT_BURST")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  app.add_option("--idempotency-retention-hours", idempotency_hours,
+                 "How long a request_id is remembered (a retry within it returns the first "
+                 "result)")
+      ->envname("LIFECYCLE_IDEMPOTENCY_RETENTION_HOURS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 8760));
+  app.add_option("--idempotency-purge-ms", idempotency_purge_ms,
+                 "How often request ids past their retention are deleted; 0 turns it off")
+      ->envname("LIFECYCLE_IDEMPOTENCY_PURGE_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400000));
+  app.add_option("--metrics-listen", c.metrics_listen,
+                 "Serve Prometheus metrics over HTTP on this host:port (GET /metrics); "
+                 "empty means off")
+      ->envname("LIFECYCLE_METRICS_LISTEN");
+  app.add_option("--metrics-refresh-ms", metrics_refresh_ms,
+                 "How often the stage-count gauges are refreshed (one grouped query)")
+      ->envname("LIFECYCLE_METRICS_REFRESH_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
   app.add_option("--port-file", c.port_file, "Write the bound port here once serving")
       ->envname("LIFECYCLE_PORT_FILE");
   app.add_option("--bench-echo", c.bench_echo,
@@ -143,6 +177,9 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   c.watch_poll_interval = std::chrono::milliseconds{watch_poll_ms};
   c.retention_sweep_interval = std::chrono::milliseconds{sweep_ms};
   c.job_poll_interval = std::chrono::milliseconds{job_poll_ms};
+  c.idempotency_retention = std::chrono::hours{idempotency_hours};
+  c.idempotency_purge_interval = std::chrono::milliseconds{idempotency_purge_ms};
+  c.metrics_refresh_interval = std::chrono::milliseconds{metrics_refresh_ms};
   if (migrate->parsed()) c.command = Command::kMigrate;
   if (create_tenant->parsed()) c.command = Command::kCreateTenant;
   if (c.dsn.empty()) {

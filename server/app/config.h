@@ -28,6 +28,16 @@ struct Config {
   std::chrono::milliseconds retention_sweep_interval{600000};
   std::chrono::milliseconds job_poll_interval{2000};
   int resegment_batch_size = 10000;
+  // Per API key token bucket for unary calls; 0 calls/s turns it off.
+  double rate_limit_per_key = 0;
+  double rate_limit_burst = 100;
+  // Request ids older than this are forgotten (a retry then runs again).
+  std::chrono::hours idempotency_retention{24};
+  // 0 turns the purge off.
+  std::chrono::milliseconds idempotency_purge_interval{600000};
+  // host:port for Prometheus metrics over HTTP; empty: no metrics endpoint.
+  std::string metrics_listen;
+  std::chrono::milliseconds metrics_refresh_interval{15000};
   std::string port_file;
   bool bench_echo = false;  // serve lifecycle.bench.v1.EchoService
   std::string tenant_name;  // admin create-tenant

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "grpc/health/v1/health.pb.h"
+#include "server/api/call_observer.h"
 #include "server/api/structured_log.h"
 #include "server/gateway/registered_services.h"
 
@@ -27,6 +28,8 @@ Server::Server(const Config& config)
           .queue_capacity = static_cast<std::size_t>(config.queue_capacity),
           .bulk_write_limit = config.ingest_concurrency}),
       authenticator_(config.auth_cache_ttl),
+      rate_limiter_(api::RateLimit{.calls_per_second = config.rate_limit_per_key,
+                                   .burst = config.rate_limit_burst}),
       calls_(pool_, authenticator_),
       watch_hub_(config.watch_poll_interval),
       customer_service_(calls_),
@@ -37,7 +40,9 @@ Server::Server(const Config& config)
                        [this] {
                          if (resegment_runner_) resegment_runner_->Wake();
                        }),
-      onboarding_service_(calls_) {}
+      onboarding_service_(calls_) {
+  calls_.set_rate_limiter(&rate_limiter_);
+}
 
 Server::~Server() { Shutdown(); }
 
@@ -62,6 +67,15 @@ int Server::Start() {
   // Before serving: SegmentService wakes it.
   resegment_runner_ = std::make_unique<ResegmentRunner>(
       SessionOptionsFrom(config_), config_.job_poll_interval, config_.resegment_batch_size);
+  // Before serving, so every call is counted.
+  if (!config_.metrics_listen.empty()) {
+    metrics_ = std::make_unique<Metrics>(config_.metrics_listen, pool_, SessionOptionsFrom(config_),
+                                         config_.metrics_refresh_interval);
+    api::SetCallObserver(metrics_.get());
+    api::LogEvent(
+        spdlog::level::info, "metrics_listening",
+        {{"address", config_.metrics_listen}, {"port", std::to_string(metrics_->port())}});
+  }
   server_ = builder.BuildAndStart();
   if (!server_ || port == 0) {
     throw std::runtime_error("cannot listen on " + config_.listen);
@@ -74,6 +88,11 @@ int Server::Start() {
   if (config_.retention_sweep_interval.count() > 0) {
     retention_sweeper_ = std::make_unique<RetentionSweeper>(SessionOptionsFrom(config_),
                                                             config_.retention_sweep_interval);
+  }
+  if (config_.idempotency_purge_interval.count() > 0) {
+    idempotency_purger_ = std::make_unique<IdempotencyPurger>(SessionOptionsFrom(config_),
+                                                              config_.idempotency_retention,
+                                                              config_.idempotency_purge_interval);
   }
   transition_listener_ = std::make_unique<storage::TransitionListener>(
       config_.dsn, [this](const std::string& tenant_id) { watch_hub_.Notify(tenant_id); });
@@ -97,6 +116,7 @@ void Server::Shutdown() {
   const auto deadline = std::chrono::system_clock::now() + config_.shutdown_grace;
   if (health_) health_->Stop();
   if (retention_sweeper_) retention_sweeper_->Stop();
+  if (idempotency_purger_) idempotency_purger_->Stop();
   server_->GetHealthCheckService()->Shutdown();  // NOT_SERVING for probes
   if (transition_listener_) transition_listener_->Stop();
   // A job stops between batches; it resumes on the next start (or replica).
@@ -112,6 +132,11 @@ void Server::Shutdown() {
   // cancelled, so the HTTP workers can be joined.
   if (http_gateway_) http_gateway_->Stop();
   pool_.Shutdown();
+  if (metrics_) {
+    // No call is left to report; the endpoint answers until destruction.
+    api::SetCallObserver(nullptr);
+    metrics_->Stop();
+  }
   server_.reset();
 }
 

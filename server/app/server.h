@@ -11,11 +11,14 @@
 #include "server/api/echo_service.h"
 #include "server/api/lifecycle_service.h"
 #include "server/api/onboarding_service.h"
+#include "server/api/rate_limiter.h"
 #include "server/api/retention_service.h"
 #include "server/api/segment_service.h"
 #include "server/api/watch_hub.h"
 #include "server/app/config.h"
 #include "server/app/health_monitor.h"
+#include "server/app/idempotency_purger.h"
+#include "server/app/metrics.h"
 #include "server/app/resegment_runner.h"
 #include "server/app/retention_sweeper.h"
 #include "server/gateway/http_gateway.h"
@@ -43,6 +46,7 @@ class Server {
   const Config config_;
   storage::SessionPool pool_;
   api::Authenticator authenticator_;
+  api::RateLimiter rate_limiter_;
   api::CallRunner calls_;
   api::WatchHub watch_hub_;
   api::CustomerService customer_service_;
@@ -59,6 +63,8 @@ class Server {
   std::unique_ptr<ResegmentRunner> resegment_runner_;
   std::unique_ptr<gateway::HttpGateway> http_gateway_;
   int http_port_ = 0;
+  std::unique_ptr<IdempotencyPurger> idempotency_purger_;
+  std::unique_ptr<Metrics> metrics_;  // with --metrics-listen
 };
 
 }  // namespace lifecycle::app

@@ -210,5 +210,36 @@ TEST_F(IdempotencyStoreTest, ConcurrentClaimTakesOverWhenTheFirstRollsBack) {
   EXPECT_EQ(Claim(key), "second");
 }
 
+TEST_F(IdempotencyStoreTest, PurgeDeletesOnlyRecordsOlderThanTheCutoffOldestFirst) {
+  for (const char* id : {"old-1", "old-2", "fresh"}) {
+    InTx([&](IdempotencyStore& store) {
+      ASSERT_EQ(store.Claim(Key(id)), std::nullopt);
+      store.Complete(Key(id), kResponse);
+    });
+  }
+  db_.Query(
+      "UPDATE idempotency_keys SET created_at = now() - interval '3 days'"
+      " WHERE request_id = 'old-1'");
+  db_.Query(
+      "UPDATE idempotency_keys SET created_at = now() - interval '2 days'"
+      " WHERE request_id = 'old-2'");
+  const auto cutoff = std::chrono::system_clock::now() - std::chrono::hours(24);
+  const auto remaining = [&] {
+    return db_.Query(
+        "SELECT string_agg(request_id, ',' ORDER BY request_id) FROM idempotency_keys");
+  };
+
+  // Batches of one: the oldest goes first, then the next, then nothing.
+  EXPECT_EQ(InTx([&](IdempotencyStore& store) { return store.PurgeCreatedBefore(cutoff, 1); }), 1);
+  EXPECT_EQ(remaining(), "fresh,old-2");
+  EXPECT_EQ(InTx([&](IdempotencyStore& store) { return store.PurgeCreatedBefore(cutoff, 1); }), 1);
+  EXPECT_EQ(InTx([&](IdempotencyStore& store) { return store.PurgeCreatedBefore(cutoff, 1); }), 0);
+  EXPECT_EQ(remaining(), "fresh");
+
+  // A purged id is free again: the next claim runs the mutation anew.
+  EXPECT_EQ(Claim(Key("old-1")), std::nullopt);
+  EXPECT_EQ(Claim(Key("fresh")), kResponse);
+}
+
 }  // namespace
 }  // namespace lifecycle

@@ -317,6 +317,45 @@ TEST(SessionTest, SerializationFailuresBeyondMaxAttemptsAreAborted) {
   EXPECT_EQ(SelectOne(session), 1);
 }
 
+// The SQLSTATEs PostgreSQL itself raises for a serialization failure and a
+// deadlock, forced deterministically with RAISE ... USING ERRCODE.
+void RaiseSqlState(storage::Transaction& tx, const std::string& sqlstate) {
+  tx.raw().exec("DO $$ BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = '" + sqlstate + "'; END $$");
+}
+
+TEST(SessionTest, ServerRaisedConflictsAreRetriedThenAborted) {
+  struct Case {
+    const char* sqlstate;
+    int failing_attempts;  // how many attempts in a row raise it
+    std::optional<ErrorCode> expected;
+    int expected_attempts;
+  };
+  const Case cases[] = {
+      {"40001", 1, std::nullopt, 2},          // serialization failure, then success
+      {"40P01", 2, std::nullopt, 3},          // deadlock twice, third attempt commits
+      {"40001", 99, ErrorCode::kAborted, 3},  // never succeeds: ABORTED after 3
+      {"40P01", 99, ErrorCode::kAborted, 3},
+  };
+  for (const auto& c : cases) {
+    testing::TestDatabase db;
+    storage::Session session(storage::SessionOptions{.dsn = db.dsn()});
+    int attempts = 0;
+    const auto code = ErrorCodeOf([&] {
+      session.Run(storage::TxOptions{.max_attempts = 3}, [&](storage::Transaction& tx) {
+        ++attempts;
+        tx.raw().exec("INSERT INTO tenants (name) VALUES ('attempt " + std::to_string(attempts) +
+                      "')");
+        if (attempts <= c.failing_attempts) RaiseSqlState(tx, c.sqlstate);
+      });
+    });
+    EXPECT_EQ(code, c.expected) << c.sqlstate << " x" << c.failing_attempts;
+    EXPECT_EQ(attempts, c.expected_attempts) << c.sqlstate << " x" << c.failing_attempts;
+    // Nothing of a failed attempt survives; a success leaves its own row.
+    EXPECT_EQ(db.Query("SELECT count(*) FROM tenants"), c.expected ? "0" : "1") << c.sqlstate;
+    EXPECT_EQ(SelectOne(session), 1);  // the session stays usable
+  }
+}
+
 TEST(SessionTest, DomainErrorsAreNotRetried) {
   testing::TestDatabase db;
   storage::Session session(storage::SessionOptions{.dsn = db.dsn()});

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -68,17 +69,17 @@ int WaitExit(pid_t pid) {
 ServerProcess::ServerProcess(const std::string& dsn, std::vector<std::string> extra_args)
     : dir_(MakeTempDir()) {
   const std::string port_file = dir_ + "/port";
-  std::vector<std::string> args = {Binary(),
-                                   "--listen",
-                                   "127.0.0.1:0",
-                                   "--dsn",
-                                   dsn,
-                                   "--port-file",
-                                   port_file,
-                                   "--health-interval-ms",
-                                   "100",
-                                   "--shutdown-grace",
-                                   "5"};
+  std::vector<std::string> args = {Binary(), "--listen",    "127.0.0.1:0", "--dsn",
+                                   dsn,      "--port-file", port_file};
+  // Test defaults, unless the test sets them itself (a flag may appear once).
+  for (const auto& [flag, value] :
+       {std::pair<std::string, std::string>{"--health-interval-ms", "100"},
+        {"--shutdown-grace", "5"}}) {
+    if (std::find(extra_args.begin(), extra_args.end(), flag) == extra_args.end()) {
+      args.push_back(flag);
+      args.push_back(value);
+    }
+  }
   // Written (before port_file) only when extra_args has --http-listen.
   args.insert(args.end(), {"--http-port-file", dir_ + "/http-port"});
   args.insert(args.end(), extra_args.begin(), extra_args.end());
