@@ -12,6 +12,14 @@ bool Holds(const std::vector<std::string>& held, const std::string& product_id) 
   return std::binary_search(held.begin(), held.end(), product_id);
 }
 
+// The better evidence of two rules for one product: the more confident,
+// then the more specific ("holds A and B" explains more than "holds A"),
+// then the first antecedent by id, so the choice never depends on order.
+bool Stronger(const AdoptionRule& a, const AdoptionRule& b) {
+  return std::make_tuple(a.confidence, a.antecedent.size(), std::cref(b.antecedent)) >
+         std::make_tuple(b.confidence, b.antecedent.size(), std::cref(a.antecedent));
+}
+
 // Sort key: smaller is better.
 auto RankKey(const NextProduct& next) {
   const double confidence = next.rule ? next.rule->confidence : 0;
@@ -35,7 +43,7 @@ std::vector<NextProduct> RankNextProducts(const CandidateInputs& inputs) {
     NextProduct next{.product = product};
     for (const AdoptionRule& rule : inputs.rules) {
       if (rule.consequent != product.product_id || !AntecedentHeld(rule, inputs.held)) continue;
-      if (!next.rule || rule.confidence > next.rule->confidence) next.rule = rule;
+      if (!next.rule || Stronger(rule, *next.rule)) next.rule = rule;
     }
     for (std::size_t i = 0; i < inputs.ladder.steps.size(); ++i) {
       const LadderStep& step = inputs.ladder.steps[i];

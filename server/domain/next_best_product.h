@@ -24,7 +24,7 @@ struct CandidateInputs {
 // A product worth offering and why.
 struct NextProduct {
   Product product;
-  std::optional<AdoptionRule> rule;  // the most confident rule whose antecedent is held
+  std::optional<AdoptionRule> rule;  // the strongest rule whose antecedent is held
   int ladder_step = 0;               // from 1; 0: no ladder step the customer can take now
   double take_up = 0;
 };
@@ -36,7 +36,8 @@ bool ReachedStage(Stage stage, Stage min_stage);
 // or a takeable ladder step (previous product held, stage reached) points
 // to, best first: highest rule confidence (none counts as 0), then lowest
 // ladder step (on the ladder before off it), then highest take-up, then
-// product id.
+// product id. A product's evidence is its most confident held rule (ties:
+// the longer antecedent, then the first by id).
 std::vector<NextProduct> RankNextProducts(const CandidateInputs& inputs);
 
 }  // namespace lifecycle::domain

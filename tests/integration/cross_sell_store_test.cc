@@ -55,8 +55,9 @@ class CrossSellStoreTest : public testing::StoreTest<Stores> {
   }
 
   void AddProduct(Stores& s, const std::string& id) {
-    s.products.Create(tenant_, domain::Product{.product_id = id, .display_name = "Product " + id,
-                                               .category = "cat"});
+    s.products.Create(
+        tenant_,
+        domain::Product{.product_id = id, .display_name = "Product " + id, .category = "cat"});
   }
 
   // A customer in `stage` and segment smb, holding `held`.
@@ -76,13 +77,13 @@ class CrossSellStoreTest : public testing::StoreTest<Stores> {
   void Purchases(const std::string& customer_id, int count, const std::string& product = "") {
     std::vector<domain::Signal> signals;
     for (int i = 0; i < count; ++i) {
-      signals.push_back(domain::Signal{
-          .event_id = customer_id + "-buy-" + std::to_string(i) + product,
-          .customer_id = customer_id,
-          .kind = domain::SignalKind::kPurchase,
-          .occur_time = std::chrono::system_clock::now() - std::chrono::hours(i + 1),
-          .value = 10,
-          .detail = product});
+      signals.push_back(
+          domain::Signal{.event_id = customer_id + "-buy-" + std::to_string(i) + product,
+                         .customer_id = customer_id,
+                         .kind = domain::SignalKind::kPurchase,
+                         .occur_time = std::chrono::system_clock::now() - std::chrono::hours(i + 1),
+                         .value = 10,
+                         .detail = product});
     }
     InTx([&](Stores& s) {
       return storage::RecordSignals(s.tx, tenant_, domain::DefaultRetentionPolicy(), signals,
@@ -103,16 +104,15 @@ TEST_F(CrossSellStoreTest, CatalogueCreateUpdateListAndDuplicates) {
   EXPECT_EQ(error->code(), ErrorCode::kAlreadyExists);
 
   const auto updated = InTx([&](Stores& s) {
-    return s.products.Update(tenant_, storage::ProductChange{
-                                          .product_id = "B",
-                                          .status = domain::ProductStatus::kRetired});
+    return s.products.Update(
+        tenant_,
+        storage::ProductChange{.product_id = "B", .status = domain::ProductStatus::kRetired});
   });
   EXPECT_EQ(updated.status, domain::ProductStatus::kRetired);
   EXPECT_EQ(updated.display_name, "Product B");  // unchanged
 
   error = ErrorFrom([&](Stores& s) {
-    return s.products.Update(tenant_, storage::ProductChange{.product_id = "Z",
-                                                             .category = "x"});
+    return s.products.Update(tenant_, storage::ProductChange{.product_id = "Z", .category = "x"});
   });
   EXPECT_EQ(error->code(), ErrorCode::kNotFound);
 
@@ -136,9 +136,9 @@ TEST_F(CrossSellStoreTest, LaddersAreReplacedWholeAndNameOnlyKnownProducts) {
   EXPECT_EQ(stored.steps[1].min_stage, Stage::kExtended);
 
   auto error = ErrorFrom([&](Stores& s) {
-    s.products.SetLadder(tenant_, domain::ProductLadder{
-                                      .segment_id = "smb",
-                                      .steps = {{.product_id = "C", .after_product_id = "Q"}}});
+    s.products.SetLadder(
+        tenant_, domain::ProductLadder{.segment_id = "smb",
+                                       .steps = {{.product_id = "C", .after_product_id = "Q"}}});
     return 0;
   });
   EXPECT_EQ(error->code(), ErrorCode::kNotFound);
@@ -251,8 +251,8 @@ class AdoptionModelEquivalenceTest : public CrossSellStoreTest {
 };
 
 TEST_F(AdoptionModelEquivalenceTest, HandCheckedDataset) {
-  const std::vector<Basket> baskets = {
-      {"A", "B", "C"}, {"A", "B", "C"}, {"A", "B"}, {"A", "C"}, {"B"}, {"D"}, {}};
+  const std::vector<Basket> baskets = {{"A", "B", "C"}, {"A", "B", "C"}, {"A", "B"}, {"A", "C"},
+                                       {"B"},           {"D"},           {}};
   Load(baskets);
   ExpectSameRules(baskets, {.min_support = 0.3, .min_confidence = 0.5});
   ExpectSameRules(baskets, {.min_support = 0.5, .min_confidence = 0});
@@ -311,19 +311,19 @@ TEST_F(CrossSellStoreTest, ReadyListAgreesWithReadiness) {
   InTx([&](Stores& s) {
     s.model.Refresh(tenant_, {.min_support = 0.1, .min_confidence = 0.5});
     storage::OfferStore offers(s.tx);
-    offers.Create(tenant_, domain::Offer{.customer_id = "offered", .product_id = "C",
-                                         .created_by = "k"});
+    offers.Create(tenant_,
+                  domain::Offer{.customer_id = "offered", .product_id = "C", .created_by = "k"});
     const auto declined = offers.Create(
         tenant_, domain::Offer{.customer_id = "declined", .product_id = "C", .created_by = "k"});
-    return offers.Resolve(tenant_, {.offer_id = declined.offer_id,
-                                    .status = domain::OfferStatus::kDeclined});
+    return offers.Resolve(
+        tenant_, {.offer_id = declined.offer_id, .status = domain::OfferStatus::kDeclined});
   });
 
   const auto now = std::chrono::system_clock::now();
   const auto policy = domain::CrossSellPolicy{};
   const auto listed = InTx([&](Stores& s) {
-    return storage::ReadinessStore(s.tx).Ready(tenant_, {.segment_id = "smb", .limit = 100},
-                                               policy, now);
+    return storage::ReadinessStore(s.tx).Ready(tenant_, {.segment_id = "smb", .limit = 100}, policy,
+                                               now);
   });
   std::vector<std::string> listed_ids;
   for (const auto& customer : listed) listed_ids.push_back(customer.customer_id);

@@ -51,10 +51,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::ValuesIn(std::vector<ReadinessCase>{
         {"Ready", [](auto&) {}, Readiness::kReady, {}},
         {"ExtendedIsReady", [](auto& f) { f.stage = Stage::kExtended; }, Readiness::kReady, {}},
-        {"NoSignalsYetIsNoHealthBlock",
-         [](auto& f) { f.band.reset(); },
-         Readiness::kReady,
-         {}},
+        {"NoSignalsYetIsNoHealthBlock", [](auto& f) { f.band.reset(); }, Readiness::kReady, {}},
         {"NeutralIsFine", [](auto& f) { f.band = HealthBand::kNeutral; }, Readiness::kReady, {}},
         {"Onboarding",
          [](auto& f) { f.stage = Stage::kOnboarding; },
@@ -168,10 +165,17 @@ TEST(RankNextProductsTest, TakeUpBreaksTiesThenProductId) {
 
 TEST(RankNextProductsTest, TheStrongestHeldRuleIsTheEvidence) {
   CandidateInputs inputs = Inputs();
-  inputs.rules = {Rule({"A"}, "C", 0.3), Rule({"A", "B"}, "C", 0.8), Rule({"Z"}, "C", 0.99)};
-  const auto ranked = RankNextProducts(inputs);
+  inputs.rules = {Rule({"A"}, "C", 0.3), Rule({"B"}, "C", 0.8), Rule({"Z"}, "C", 0.99)};
+  auto ranked = RankNextProducts(inputs);
   ASSERT_EQ(ranked.size(), 1u);
+  EXPECT_EQ(ranked[0].rule->antecedent, (std::vector<std::string>{"B"}));
+  // Equally confident: the more specific rule, then the first by id.
+  inputs.rules.push_back(Rule({"A", "B"}, "C", 0.8));
+  inputs.rules.push_back(Rule({"A"}, "C", 0.8));
+  ranked = RankNextProducts(inputs);
   EXPECT_EQ(ranked[0].rule->antecedent, (std::vector<std::string>{"A", "B"}));
+  inputs.rules = {Rule({"B"}, "C", 0.8), Rule({"A"}, "C", 0.8)};
+  EXPECT_EQ(RankNextProducts(inputs)[0].rule->antecedent, (std::vector<std::string>{"A"}));
 }
 
 TEST(RankNextProductsTest, SkipsHeldRetiredAndUnreachableProducts) {

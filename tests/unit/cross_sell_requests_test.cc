@@ -29,16 +29,15 @@ std::vector<Case<Request>> SortFields(std::vector<Case<Request>> cases) {
 }
 
 // Each table: a valid request, spoiled one way per case.
-#define REQUEST_TABLE(Suite, Request, Valid, Validate, ...)                          \
-  using Suite##Case = Case<Request>;                                                 \
-  class Suite : public testing::TestWithParam<Suite##Case> {};                       \
-  TEST_P(Suite, ReportsExactlyTheBadFields) {                                        \
-    auto request = Valid();                                                          \
-    GetParam().mutate(request);                                                      \
-    EXPECT_EQ(ViolatedFields([&] { Validate(request); }), GetParam().fields);        \
-  }                                                                                  \
-  INSTANTIATE_TEST_SUITE_P(Table, Suite,                                             \
-                           testing::ValuesIn(SortFields<Request>({__VA_ARGS__})), \
+#define REQUEST_TABLE(Suite, Request, Valid, Validate, ...)                                     \
+  using Suite##Case = Case<Request>;                                                            \
+  class Suite : public testing::TestWithParam<Suite##Case> {};                                  \
+  TEST_P(Suite, ReportsExactlyTheBadFields) {                                                   \
+    auto request = Valid();                                                                     \
+    GetParam().mutate(request);                                                                 \
+    EXPECT_EQ(ViolatedFields([&] { Validate(request); }), GetParam().fields);                   \
+  }                                                                                             \
+  INSTANTIATE_TEST_SUITE_P(Table, Suite, testing::ValuesIn(SortFields<Request>({__VA_ARGS__})), \
                            CaseName<Request>)
 
 const std::string kBadId = "a b";
@@ -54,30 +53,31 @@ v1::CreateProductRequest ValidCreateProduct() {
   return request;
 }
 
-REQUEST_TABLE(
-    CreateProductTest, v1::CreateProductRequest, ValidCreateProduct, ValidateCreateProduct,
-    {"Valid", [](auto&) {}, {}},
-    {"NoRequestId", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
-    {"NoProduct", [](auto& r) { r.clear_product(); }, {"product"}},
-    {"BadProductId",
-     [](auto& r) { r.mutable_product()->set_product_id(kBadId); },
-     {"product.product_id"}},
-    {"NoProductId",
-     [](auto& r) { r.mutable_product()->clear_product_id(); },
-     {"product.product_id"}},
-    {"NoDisplayName",
-     [](auto& r) { r.mutable_product()->clear_display_name(); },
-     {"product.display_name"}},
-    {"LongDisplayName",
-     [](auto& r) { r.mutable_product()->set_display_name(std::string(201, 'x')); },
-     {"product.display_name"}},
-    {"NoCategory", [](auto& r) { r.mutable_product()->clear_category(); }, {"product.category"}},
-    {"UnknownStatus",
-     [](auto& r) { r.mutable_product()->set_status(static_cast<v1::ProductStatus>(9)); },
-     {"product.status"}},
-    {"RetiredIsFine",
-     [](auto& r) { r.mutable_product()->set_status(v1::PRODUCT_STATUS_RETIRED); },
-     {}});
+REQUEST_TABLE(CreateProductTest, v1::CreateProductRequest, ValidCreateProduct,
+              ValidateCreateProduct, {"Valid", [](auto&) {}, {}},
+              {"NoRequestId", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
+              {"NoProduct", [](auto& r) { r.clear_product(); }, {"product"}},
+              {"BadProductId",
+               [](auto& r) { r.mutable_product()->set_product_id(kBadId); },
+               {"product.product_id"}},
+              {"NoProductId",
+               [](auto& r) { r.mutable_product()->clear_product_id(); },
+               {"product.product_id"}},
+              {"NoDisplayName",
+               [](auto& r) { r.mutable_product()->clear_display_name(); },
+               {"product.display_name"}},
+              {"LongDisplayName",
+               [](auto& r) { r.mutable_product()->set_display_name(std::string(201, 'x')); },
+               {"product.display_name"}},
+              {"NoCategory",
+               [](auto& r) { r.mutable_product()->clear_category(); },
+               {"product.category"}},
+              {"UnknownStatus",
+               [](auto& r) { r.mutable_product()->set_status(static_cast<v1::ProductStatus>(9)); },
+               {"product.status"}},
+              {"RetiredIsFine",
+               [](auto& r) { r.mutable_product()->set_status(v1::PRODUCT_STATUS_RETIRED); },
+               {}});
 
 TEST(CreateProductTest, DefaultsToActive) {
   EXPECT_EQ(ValidateCreateProduct(ValidCreateProduct()).status, domain::ProductStatus::kActive);
@@ -91,24 +91,25 @@ v1::UpdateProductRequest ValidUpdateProduct() {
   return request;
 }
 
-REQUEST_TABLE(
-    UpdateProductTest, v1::UpdateProductRequest, ValidUpdateProduct, ValidateUpdateProduct,
-    {"Valid", [](auto&) {}, {}},
-    {"NoRequestId", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
-    {"NoProduct", [](auto& r) { r.clear_product(); }, {"product"}},
-    {"BadProductId",
-     [](auto& r) { r.mutable_product()->set_product_id(kBadId); },
-     {"product.product_id"}},
-    {"NothingToChange", [](auto& r) { r.mutable_product()->clear_status(); }, {"product"}},
-    {"BadCategory",
-     [](auto& r) { r.mutable_product()->set_category(kBadId); },
-     {"product.category"}},
-    {"LongDisplayName",
-     [](auto& r) { r.mutable_product()->set_display_name(std::string(201, 'x')); },
-     {"product.display_name"}},
-    {"UnknownStatus",
-     [](auto& r) { r.mutable_product()->set_status(static_cast<v1::ProductStatus>(9)); },
-     {"product.status"}});
+REQUEST_TABLE(UpdateProductTest, v1::UpdateProductRequest, ValidUpdateProduct,
+              ValidateUpdateProduct, {"Valid", [](auto&) {}, {}},
+              {"NoRequestId", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
+              {"NoProduct", [](auto& r) { r.clear_product(); }, {"product"}},
+              {"BadProductId",
+               [](auto& r) { r.mutable_product()->set_product_id(kBadId); },
+               {"product.product_id"}},
+              {"NothingToChange",
+               [](auto& r) { r.mutable_product()->clear_status(); },
+               {"product"}},
+              {"BadCategory",
+               [](auto& r) { r.mutable_product()->set_category(kBadId); },
+               {"product.category"}},
+              {"LongDisplayName",
+               [](auto& r) { r.mutable_product()->set_display_name(std::string(201, 'x')); },
+               {"product.display_name"}},
+              {"UnknownStatus",
+               [](auto& r) { r.mutable_product()->set_status(static_cast<v1::ProductStatus>(9)); },
+               {"product.status"}});
 
 v1::ListProductsRequest ValidListProducts() { return {}; }
 
@@ -143,38 +144,37 @@ v1::LadderStep& Step(v1::SetProductLadderRequest& r, int i) {
   return *r.mutable_ladder()->mutable_steps(i);
 }
 
-REQUEST_TABLE(
-    SetProductLadderTest, v1::SetProductLadderRequest, ValidLadder, ValidateSetProductLadder,
-    {"Valid", [](auto&) {}, {}},
-    {"EmptyLadderIsFine", [](auto& r) { r.mutable_ladder()->clear_steps(); }, {}},
-    {"NoRequestId", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
-    {"NoLadder", [](auto& r) { r.clear_ladder(); }, {"ladder"}},
-    {"BadSegment",
-     [](auto& r) { r.mutable_ladder()->set_segment_id(kBadId); },
-     {"ladder.segment_id"}},
-    {"BadProduct",
-     [](auto& r) { Step(r, 1).set_product_id(kBadId); },
-     {"ladder.steps[1].product_id"}},
-    {"RepeatedProduct",
-     [](auto& r) { Step(r, 1).set_product_id("current"); },
-     {"ladder.steps[1].product_id", "ladder.steps[1].after_product_id"}},
-    {"BadAfter",
-     [](auto& r) { Step(r, 1).set_after_product_id(kBadId); },
-     {"ladder.steps[1].after_product_id"}},
-    {"AfterItself",
-     [](auto& r) { Step(r, 1).set_after_product_id("savings"); },
-     {"ladder.steps[1].after_product_id"}},
-    {"OnboardingStage",
-     [](auto& r) { Step(r, 0).set_min_stage(v1::STAGE_ONBOARDING); },
-     {"ladder.steps[0].min_stage"}},
-    {"TooManySteps",
-     [](auto& r) {
-       r.mutable_ladder()->clear_steps();
-       for (int i = 0; i <= 50; ++i) {
-         r.mutable_ladder()->add_steps()->set_product_id("p" + std::to_string(i));
-       }
-     },
-     {"ladder.steps"}});
+REQUEST_TABLE(SetProductLadderTest, v1::SetProductLadderRequest, ValidLadder,
+              ValidateSetProductLadder, {"Valid", [](auto&) {}, {}},
+              {"EmptyLadderIsFine", [](auto& r) { r.mutable_ladder()->clear_steps(); }, {}},
+              {"NoRequestId", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
+              {"NoLadder", [](auto& r) { r.clear_ladder(); }, {"ladder"}},
+              {"BadSegment",
+               [](auto& r) { r.mutable_ladder()->set_segment_id(kBadId); },
+               {"ladder.segment_id"}},
+              {"BadProduct",
+               [](auto& r) { Step(r, 1).set_product_id(kBadId); },
+               {"ladder.steps[1].product_id"}},
+              {"RepeatedProduct",
+               [](auto& r) { Step(r, 1).set_product_id("current"); },
+               {"ladder.steps[1].product_id", "ladder.steps[1].after_product_id"}},
+              {"BadAfter",
+               [](auto& r) { Step(r, 1).set_after_product_id(kBadId); },
+               {"ladder.steps[1].after_product_id"}},
+              {"AfterItself",
+               [](auto& r) { Step(r, 1).set_after_product_id("savings"); },
+               {"ladder.steps[1].after_product_id"}},
+              {"OnboardingStage",
+               [](auto& r) { Step(r, 0).set_min_stage(v1::STAGE_ONBOARDING); },
+               {"ladder.steps[0].min_stage"}},
+              {"TooManySteps",
+               [](auto& r) {
+                 r.mutable_ladder()->clear_steps();
+                 for (int i = 0; i <= 50; ++i) {
+                   r.mutable_ladder()->add_steps()->set_product_id("p" + std::to_string(i));
+                 }
+               },
+               {"ladder.steps"}});
 
 TEST(SetProductLadderTest, UnsetMinStageMeansRetained) {
   const auto ladder = ValidateSetProductLadder(ValidLadder());
@@ -237,11 +237,9 @@ TEST(ListAdoptionRulesTest, BadConsequentAndPageSize) {
 
 TEST(GetCrossSellReadinessTest, NeedsAValidCustomer) {
   v1::GetCrossSellReadinessRequest request;
-  EXPECT_EQ(ViolatedFields([&] { ValidateGetCrossSellReadiness(request); }),
-            Fields{"customer_id"});
+  EXPECT_EQ(ViolatedFields([&] { ValidateGetCrossSellReadiness(request); }), Fields{"customer_id"});
   request.set_customer_id(kBadId);
-  EXPECT_EQ(ViolatedFields([&] { ValidateGetCrossSellReadiness(request); }),
-            Fields{"customer_id"});
+  EXPECT_EQ(ViolatedFields([&] { ValidateGetCrossSellReadiness(request); }), Fields{"customer_id"});
 }
 
 v1::ListReadyCustomersRequest ValidListReady() {
@@ -250,24 +248,24 @@ v1::ListReadyCustomersRequest ValidListReady() {
   return request;
 }
 
-REQUEST_TABLE(
-    ListReadyCustomersTest, v1::ListReadyCustomersRequest, ValidListReady,
-    ValidateListReadyCustomers, {"Valid", [](auto&) {}, {}},
-    {"SegmentInstead",
-     [](auto& r) {
-       r.clear_product_id();
-       r.set_segment_id("smb");
-     },
-     {}},
-    {"Neither", [](auto& r) { r.clear_product_id(); }, {"product_id"}},
-    {"Both", [](auto& r) { r.set_segment_id("smb"); }, {"segment_id"}},
-    {"BadProduct", [](auto& r) { r.set_product_id(kBadId); }, {"product_id"}},
-    {"BadPageSize", [](auto& r) { r.set_page_size(-1); }, {"page_size"}},
-    {"TokenOfAnotherProduct",
-     [](auto& r) { r.set_page_token(EncodePageToken("ready;loan;", {"c-1"})); },
-     {"page_token"}},
-    {"OwnToken", [](auto& r) { r.set_page_token(EncodePageToken("ready;savings;", {"c-1"})); },
-     {}});
+REQUEST_TABLE(ListReadyCustomersTest, v1::ListReadyCustomersRequest, ValidListReady,
+              ValidateListReadyCustomers, {"Valid", [](auto&) {}, {}},
+              {"SegmentInstead",
+               [](auto& r) {
+                 r.clear_product_id();
+                 r.set_segment_id("smb");
+               },
+               {}},
+              {"Neither", [](auto& r) { r.clear_product_id(); }, {"product_id"}},
+              {"Both", [](auto& r) { r.set_segment_id("smb"); }, {"segment_id"}},
+              {"BadProduct", [](auto& r) { r.set_product_id(kBadId); }, {"product_id"}},
+              {"BadPageSize", [](auto& r) { r.set_page_size(-1); }, {"page_size"}},
+              {"TokenOfAnotherProduct",
+               [](auto& r) { r.set_page_token(EncodePageToken("ready;loan;", {"c-1"})); },
+               {"page_token"}},
+              {"OwnToken",
+               [](auto& r) { r.set_page_token(EncodePageToken("ready;savings;", {"c-1"})); },
+               {}});
 
 TEST(ListReadyCustomersTest, FetchesOneMoreThanThePage) {
   auto request = ValidListReady();
@@ -310,37 +308,38 @@ v1::RecordOfferOutcomeRequest ValidOutcome() {
   return request;
 }
 
-REQUEST_TABLE(
-    RecordOfferOutcomeTest, v1::RecordOfferOutcomeRequest, ValidOutcome,
-    ValidateRecordOfferOutcome, {"Valid", [](auto&) {}, {}},
-    {"NoRequestId", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
-    {"NoOffer", [](auto& r) { r.clear_offer_id(); }, {"offer_id"}},
-    {"NegativeOffer", [](auto& r) { r.set_offer_id(-1); }, {"offer_id"}},
-    {"NoOutcome", [](auto& r) { r.clear_outcome(); }, {"outcome", "revenue"}},
-    {"OpenIsNoOutcome",
-     [](auto& r) {
-       r.set_outcome(v1::OFFER_STATUS_OPEN);
-       r.clear_revenue();
-     },
-     {"outcome"}},
-    {"UnknownOutcome",
-     [](auto& r) {
-       r.set_outcome(static_cast<v1::OfferStatus>(9));
-       r.clear_revenue();
-     },
-     {"outcome"}},
-    {"NegativeRevenue", [](auto& r) { r.set_revenue(-1); }, {"revenue"}},
-    {"NanRevenue", [](auto& r) { r.set_revenue(std::nan("")); }, {"revenue"}},
-    {"InfiniteRevenue",
-     [](auto& r) { r.set_revenue(std::numeric_limits<double>::infinity()); },
-     {"revenue"}},
-    {"RevenueOnDecline", [](auto& r) { r.set_outcome(v1::OFFER_STATUS_DECLINED); }, {"revenue"}},
-    {"DeclinedWithoutRevenue",
-     [](auto& r) {
-       r.set_outcome(v1::OFFER_STATUS_DECLINED);
-       r.clear_revenue();
-     },
-     {}});
+REQUEST_TABLE(RecordOfferOutcomeTest, v1::RecordOfferOutcomeRequest, ValidOutcome,
+              ValidateRecordOfferOutcome, {"Valid", [](auto&) {}, {}},
+              {"NoRequestId", [](auto& r) { r.clear_request_id(); }, {"request_id"}},
+              {"NoOffer", [](auto& r) { r.clear_offer_id(); }, {"offer_id"}},
+              {"NegativeOffer", [](auto& r) { r.set_offer_id(-1); }, {"offer_id"}},
+              {"NoOutcome", [](auto& r) { r.clear_outcome(); }, {"outcome", "revenue"}},
+              {"OpenIsNoOutcome",
+               [](auto& r) {
+                 r.set_outcome(v1::OFFER_STATUS_OPEN);
+                 r.clear_revenue();
+               },
+               {"outcome"}},
+              {"UnknownOutcome",
+               [](auto& r) {
+                 r.set_outcome(static_cast<v1::OfferStatus>(9));
+                 r.clear_revenue();
+               },
+               {"outcome"}},
+              {"NegativeRevenue", [](auto& r) { r.set_revenue(-1); }, {"revenue"}},
+              {"NanRevenue", [](auto& r) { r.set_revenue(std::nan("")); }, {"revenue"}},
+              {"InfiniteRevenue",
+               [](auto& r) { r.set_revenue(std::numeric_limits<double>::infinity()); },
+               {"revenue"}},
+              {"RevenueOnDecline",
+               [](auto& r) { r.set_outcome(v1::OFFER_STATUS_DECLINED); },
+               {"revenue"}},
+              {"DeclinedWithoutRevenue",
+               [](auto& r) {
+                 r.set_outcome(v1::OFFER_STATUS_DECLINED);
+                 r.clear_revenue();
+               },
+               {}});
 
 v1::ListOffersRequest ValidListOffers() {
   v1::ListOffersRequest request;
@@ -417,19 +416,20 @@ v1::GetCrossSellMetricsRequest ValidMetrics() {
   return request;
 }
 
-REQUEST_TABLE(
-    GetCrossSellMetricsTest, v1::GetCrossSellMetricsRequest, ValidMetrics,
-    ValidateGetCrossSellMetrics, {"Valid", [](auto&) {}, {}},
-    {"NoStart", [](auto& r) { r.clear_start_time(); }, {"start_time"}},
-    {"NoEnd", [](auto& r) { r.clear_end_time(); }, {"end_time"}},
-    {"BadStart", [](auto& r) { r.mutable_start_time()->set_nanos(-1); }, {"start_time"}},
-    {"EndBeforeStart",
-     [](auto& r) { r.mutable_end_time()->set_seconds(1'600'000'000); },
-     {"end_time"}},
-    {"BadSegment", [](auto& r) { r.set_segment_id(kBadId); }, {"segment_id"}},
-    {"BadProduct", [](auto& r) { r.set_product_id(kBadId); }, {"product_id"}},
-    {"ZeroInterval", [](auto& r) { r.mutable_interval()->set_seconds(0); }, {"interval"}},
-    {"TooManySamples", [](auto& r) { r.mutable_interval()->set_seconds(60); }, {"interval"}});
+REQUEST_TABLE(GetCrossSellMetricsTest, v1::GetCrossSellMetricsRequest, ValidMetrics,
+              ValidateGetCrossSellMetrics, {"Valid", [](auto&) {}, {}},
+              {"NoStart", [](auto& r) { r.clear_start_time(); }, {"start_time"}},
+              {"NoEnd", [](auto& r) { r.clear_end_time(); }, {"end_time"}},
+              {"BadStart", [](auto& r) { r.mutable_start_time()->set_nanos(-1); }, {"start_time"}},
+              {"EndBeforeStart",
+               [](auto& r) { r.mutable_end_time()->set_seconds(1'600'000'000); },
+               {"end_time"}},
+              {"BadSegment", [](auto& r) { r.set_segment_id(kBadId); }, {"segment_id"}},
+              {"BadProduct", [](auto& r) { r.set_product_id(kBadId); }, {"product_id"}},
+              {"ZeroInterval", [](auto& r) { r.mutable_interval()->set_seconds(0); }, {"interval"}},
+              {"TooManySamples",
+               [](auto& r) { r.mutable_interval()->set_seconds(60); },
+               {"interval"}});
 
 TEST(GetCrossSellMetricsTest, DailySamplesByDefault) {
   const auto query = ValidateGetCrossSellMetrics(ValidMetrics());
