@@ -56,7 +56,9 @@ ReadinessDecision DecideReadiness(const ReadinessFacts& facts, const CrossSellPo
   if (facts.candidate_count == 0) {
     block(ReadinessBlocker::kNoCandidate, "no adoption rule or ladder step suggests a product");
   } else {
-    decision.reasons.push_back(std::to_string(facts.candidate_count) + " products to offer");
+    decision.reasons.push_back(std::to_string(facts.candidate_count) +
+                               (facts.candidate_count == 1 ? " product" : " products") +
+                               " to offer");
   }
 
   if (blocked) {
