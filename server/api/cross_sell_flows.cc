@@ -90,6 +90,7 @@ OfferResolution ResolveOffer(storage::Transaction& tx, const std::string& tenant
   move.actor = caller.key_id;
   move.actor_role = caller.role;
   move.reason = "accepted offer " + std::to_string(offer.offer_id) + " of " + offer.product_id;
+  move.request_id = outcome.request_id;
   // ApplyMany refuses without throwing: an acceptance that does not meet
   // the guard is still recorded.
   auto applied = storage::LifecycleStore(tx).ApplyMany(tenant_id, {move}).applied;

@@ -223,7 +223,9 @@ domain::OfferOutcome ValidateRecordOfferOutcome(const v1::RecordOfferOutcomeRequ
   domain::Violations violations;
   CheckRequestId(violations, request.request_id());
   if (request.offer_id() < 1) violations.Add("offer_id", "must be at least 1");
-  domain::OfferOutcome outcome{.offer_id = request.offer_id(), .revenue = request.revenue()};
+  domain::OfferOutcome outcome{.offer_id = request.offer_id(),
+                               .revenue = request.revenue(),
+                               .request_id = request.request_id()};
   if (auto status =
           CheckEnum(violations, "outcome", request.outcome(), domain::OfferStatusFromNumber)) {
     if (*status == domain::OfferStatus::kOpen) {

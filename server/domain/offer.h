@@ -36,6 +36,7 @@ struct OfferOutcome {
   std::int64_t offer_id = 0;
   OfferStatus status = OfferStatus::kAccepted;
   double revenue = 0;
+  std::string request_id;  // logged with the move an acceptance causes
 };
 
 }  // namespace lifecycle::domain

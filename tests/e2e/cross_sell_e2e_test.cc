@@ -218,8 +218,8 @@ TEST_F(CrossSellE2eTest, AnAcceptedOfferExtendsTheCustomer) {
   ASSERT_TRUE(Outcome(request, &accepted).ok());
   EXPECT_EQ(accepted.offer().status(), v1::OFFER_STATUS_ACCEPTED);
   EXPECT_EQ(accepted.offer().revenue(), 120);
-  EXPECT_EQ(accepted.transition().from(), v1::STAGE_RETAINED);
-  EXPECT_EQ(accepted.transition().to(), v1::STAGE_EXTENDED);
+  EXPECT_EQ(accepted.transition().from_stage(), v1::STAGE_RETAINED);
+  EXPECT_EQ(accepted.transition().to_stage(), v1::STAGE_EXTENDED);
   EXPECT_EQ(accepted.transition().trigger(), v1::TRIGGER_OFFER_ACCEPTED);
 
   v1::GetCustomerStageRequest stage_request;
