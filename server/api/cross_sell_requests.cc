@@ -36,6 +36,16 @@ CustomerProduct CheckCustomerProduct(domain::Violations& violations, const std::
   return CustomerProduct{customer_id, product_id};
 }
 
+// AddHolding and RemoveHolding carry the same fields.
+template <class Request>
+CustomerProduct ValidateHoldingChange(const Request& request) {
+  domain::Violations violations;
+  auto target = CheckCustomerProduct(violations, request.request_id(), request.customer_id(),
+                                     request.product_id());
+  std::move(violations).ThrowIfAny();
+  return target;
+}
+
 domain::Stage CheckMinStage(domain::Violations& violations, const std::string& field, int number) {
   if (number == 0 || number == static_cast<int>(domain::Stage::kRetained)) {
     return domain::Stage::kRetained;
@@ -148,19 +158,11 @@ std::string ValidateGetProductLadder(const v1::GetProductLadderRequest& request)
 }
 
 CustomerProduct ValidateAddHolding(const v1::AddHoldingRequest& request) {
-  domain::Violations violations;
-  auto target = CheckCustomerProduct(violations, request.request_id(), request.customer_id(),
-                                     request.product_id());
-  std::move(violations).ThrowIfAny();
-  return target;
+  return ValidateHoldingChange(request);
 }
 
 CustomerProduct ValidateRemoveHolding(const v1::RemoveHoldingRequest& request) {
-  domain::Violations violations;
-  auto target = CheckCustomerProduct(violations, request.request_id(), request.customer_id(),
-                                     request.product_id());
-  std::move(violations).ThrowIfAny();
-  return target;
+  return ValidateHoldingChange(request);
 }
 
 std::string ValidateListHoldings(const v1::ListHoldingsRequest& request) {
