@@ -309,7 +309,7 @@ TEST_F(CrossSellStoreTest, ReadyListAgreesWithReadiness) {
   Purchases("few-purchases", 1);
   db_.Query("UPDATE retention_health SET band = 'AT_RISK' WHERE customer_id = 'at-risk'");
   InTx([&](Stores& s) {
-    s.model.Refresh(tenant_, {.min_support = 0.1, .min_confidence = 0.5});
+    s.model.Refresh(tenant_, {.min_support = 0.1, .min_confidence = 0.3});
     storage::OfferStore offers(s.tx);
     offers.Create(tenant_,
                   domain::Offer{.customer_id = "offered", .product_id = "C", .created_by = "k"});
@@ -337,7 +337,7 @@ TEST_F(CrossSellStoreTest, ReadyListAgreesWithReadiness) {
   }
   EXPECT_EQ(ready_ids, listed_ids);
 
-  // For one product: C is the rule's consequent for {A, B} holders.
+  // For one product: {A, B} -> C holds for 5 of 11 holders of A and B.
   const auto for_c = InTx([&](Stores& s) {
     return storage::ReadinessStore(s.tx).Ready(tenant_, {.product_id = "C", .limit = 100}, policy,
                                                now);
