@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "server/domain/error.h"
+#include "storage/holding_store.h"
 #include "storage/onboarding_store.h"
 #include "storage/segment_store.h"
 #include "storage/sql_array.h"
@@ -197,11 +198,10 @@ domain::StageSnapshot LifecycleStore::Lock(const std::string& tenant_id,
 domain::TransitionFacts LifecycleStore::LoadFacts(const std::string& tenant_id,
                                                   const std::string& customer_id,
                                                   const std::string& segment_id) {
-  // Product holdings do not exist yet (they come with cross-sell), so
-  // nothing is held; that feature fills products_held in from its tables.
   return domain::TransitionFacts{
       .segment_id = segment_id,
-      .open_required_steps = OnboardingStore(tx_).OpenRequiredSteps(tenant_id, customer_id)};
+      .open_required_steps = OnboardingStore(tx_).OpenRequiredSteps(tenant_id, customer_id),
+      .products_held = HoldingStore(tx_).CountHeld(tenant_id, customer_id)};
 }
 
 TransitionOutcome LifecycleStore::Apply(const std::string& tenant_id,

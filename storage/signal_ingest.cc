@@ -5,6 +5,7 @@
 
 #include "server/domain/error.h"
 #include "storage/health_store.h"
+#include "storage/holding_store.h"
 #include "storage/signal_store.h"
 
 namespace lifecycle::storage {
@@ -123,6 +124,8 @@ IngestResult RecordSignals(Transaction& tx, const std::string& tenant_id,
     impacts.push_back(domain::Impact(signals[i], policy));
   }
   const std::vector<bool> stored = SignalStore(tx).InsertNew(tenant_id, known, impacts);
+  HoldingStore(tx).AddFromPurchases(tenant_id, known, stored);
+
   for (std::size_t k = 0; k < known.size(); ++k) {
     result.fates[present[k]] = stored[k] ? SignalFate::kStored : SignalFate::kDuplicate;
     if (stored[k]) customers.at(known[k].customer_id).stored.push_back(k);

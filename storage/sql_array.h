@@ -24,6 +24,11 @@ std::string ToSqlBigintArray(const std::vector<std::optional<std::int64_t>>& val
 // reads back exactly, so this loses nothing.
 std::vector<double> ParseSqlNumberArray(std::string_view literal);
 
+// A text parameter: the value, or NULL when unset.
+inline const char* NullableText(const std::optional<std::string>& value) {
+  return value ? value->c_str() : nullptr;
+}
+
 // The non-NULL elements of a one-dimensional text[] column.
 std::vector<std::string> FromSqlTextArray(const pqxx::field& field);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "server/api/converters.h"
 #include "server/domain/identifiers.h"
 
 namespace lifecycle::api {
@@ -64,6 +65,36 @@ void CheckExpectedVersion(domain::Violations& violations, bool has, std::int64_t
   if (!has) return;
   if (value < 1) violations.Add("expected_version", "must be at least 1");
   out = value;
+}
+
+std::optional<domain::Timestamp> CheckRequiredTime(domain::Violations& violations,
+                                                   std::string_view field, bool has,
+                                                   const google::protobuf::Timestamp& time) {
+  if (!has) {
+    violations.Add(std::string(field), "is required");
+  } else if (!IsValidTimestamp(time)) {
+    violations.Add(std::string(field), "is not a valid timestamp");
+  } else {
+    return FromProto(time);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::chrono::seconds> CheckDuration(domain::Violations& violations,
+                                                  std::string_view field,
+                                                  const google::protobuf::Duration& duration,
+                                                  std::chrono::seconds min,
+                                                  std::chrono::seconds max) {
+  const std::chrono::seconds seconds(duration.seconds());
+  if (duration.nanos() != 0) {
+    violations.Add(std::string(field), "must be whole seconds");
+  } else if (seconds < min || seconds > max) {
+    violations.Add(std::string(field), "must be " + std::to_string(min.count()) + " to " +
+                                           std::to_string(max.count()) + " seconds");
+  } else {
+    return seconds;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::int64_t> CheckVersion(domain::Violations& violations, std::int64_t version) {

@@ -3,9 +3,12 @@
 // Field checks shared by every service. Each adds to a Violations list
 // under the request path it is given, so one reply names every bad field.
 
+#include <google/protobuf/duration.pb.h>
 #include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/struct.pb.h>
+#include <google/protobuf/timestamp.pb.h>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "server/api/page_token.h"
+#include "server/domain/customer.h"
 #include "server/domain/error.h"
 
 namespace lifecycle::api {
@@ -42,6 +46,16 @@ std::optional<std::int64_t> CheckVersion(domain::Violations& violations, std::in
 std::set<std::string> CheckUpdateMask(domain::Violations& violations,
                                       const google::protobuf::FieldMask& mask,
                                       const std::vector<std::string>& updatable);
+// A required timestamp (`has`: the field is set) that is valid.
+std::optional<domain::Timestamp> CheckRequiredTime(domain::Violations& violations,
+                                                   std::string_view field, bool has,
+                                                   const google::protobuf::Timestamp& time);
+// A duration of whole seconds within [min, max].
+std::optional<std::chrono::seconds> CheckDuration(domain::Violations& violations,
+                                                  std::string_view field,
+                                                  const google::protobuf::Duration& duration,
+                                                  std::chrono::seconds min,
+                                                  std::chrono::seconds max);
 // 0 means the default; otherwise 1..kMaxPageSize.
 int CheckPageSize(domain::Violations& violations, int page_size);
 // Returns the attributes as compact JSON text (an object). Rejects numbers

@@ -40,7 +40,8 @@ Server::Server(const Config& config)
                        [this] {
                          if (resegment_runner_) resegment_runner_->Wake();
                        }),
-      onboarding_service_(calls_) {
+      onboarding_service_(calls_),
+      cross_sell_service_(calls_) {
   calls_.set_rate_limiter(&rate_limiter_);
 }
 
@@ -61,6 +62,7 @@ int Server::Start() {
   builder.RegisterService(&retention_service_);
   builder.RegisterService(&segment_service_);
   builder.RegisterService(&onboarding_service_);
+  builder.RegisterService(&cross_sell_service_);
   if (config_.bench_echo) builder.RegisterService(&echo_service_);
   gateway::RegisteredServices registered;
   builder.SetOption(registered.option());

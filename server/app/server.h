@@ -7,6 +7,7 @@
 #include "server/api/admin_service.h"
 #include "server/api/authenticator.h"
 #include "server/api/call.h"
+#include "server/api/cross_sell_service.h"
 #include "server/api/customer_service.h"
 #include "server/api/echo_service.h"
 #include "server/api/lifecycle_service.h"
@@ -55,6 +56,7 @@ class Server {
   api::RetentionService retention_service_;
   api::SegmentService segment_service_;
   api::OnboardingService onboarding_service_;
+  api::CrossSellService cross_sell_service_;
   api::EchoService echo_service_;  // registered only with --bench-echo
   std::unique_ptr<storage::TransitionListener> transition_listener_;
   std::unique_ptr<grpc::Server> server_;
