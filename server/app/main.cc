@@ -55,7 +55,11 @@ int Serve(const lifecycle::app::Config& config) {
   lifecycle::app::Server server(config);
   const int port = server.Start();
   LogEvent(spdlog::level::info, "listening",
-           {{"address", config.listen}, {"port", std::to_string(port)}});
+           {{"address", config.listen},
+            {"port", std::to_string(port)},
+            {"transport", config.plaintext                    ? "plaintext"
+                          : config.tls_client_ca_file.empty() ? "tls"
+                                                              : "mutual_tls"}});
   if (!config.port_file.empty()) {
     std::ofstream(config.port_file) << port << "\n";
   }

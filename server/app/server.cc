@@ -7,6 +7,7 @@
 
 #include "grpc/health/v1/health.pb.h"
 #include "server/api/structured_log.h"
+#include "server/app/transport_security.h"
 
 namespace lifecycle::app {
 namespace {
@@ -47,7 +48,8 @@ int Server::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config_.listen, ServerCredentialsFrom(config_), &port);
+  builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.RegisterService(&customer_service_);
   builder.RegisterService(&admin_service_);
   builder.RegisterService(&lifecycle_service_);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -79,6 +80,10 @@ ServerProcess::ServerProcess(const std::string& dsn, std::vector<std::string> ex
                                    "100",
                                    "--shutdown-grace",
                                    "5"};
+  // Loopback test servers are plaintext unless the test brings certificates.
+  if (std::find(extra_args.begin(), extra_args.end(), "--tls-cert") == extra_args.end()) {
+    args.push_back("--plaintext");
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = Spawn(args, {}, dir_ + "/server.log");
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);

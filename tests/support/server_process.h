@@ -7,7 +7,8 @@
 
 namespace lifecycle::testing {
 
-// The real lifecycled binary (LIFECYCLE_BIN) serving on 127.0.0.1, port 0.
+// The real lifecycled binary (LIFECYCLE_BIN) serving on 127.0.0.1, port 0,
+// with --plaintext unless `extra_args` has --tls-cert.
 // The constructor returns once the port is bound; the destructor sends
 // SIGTERM and waits.
 class ServerProcess {
