@@ -63,6 +63,7 @@ v1::ApiKey ToProto(const domain::ApiKey& key) {
   *out.mutable_create_time() = ToProto(key.create_time);
   if (key.expire_time) *out.mutable_expire_time() = ToProto(*key.expire_time);
   if (key.revoke_time) *out.mutable_revoke_time() = ToProto(*key.revoke_time);
+  if (key.last_use_time) *out.mutable_last_use_time() = ToProto(*key.last_use_time);
   return out;
 }
 
