@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "grpc/health/v1/health.pb.h"
+#include "server/api/malformed_request.h"
 #include "server/api/structured_log.h"
 #include "server/app/transport_security.h"
 
@@ -50,6 +51,9 @@ int Server::Start() {
   int port = 0;
   builder.AddListeningPort(config_.listen, ServerCredentialsFrom(config_), &port);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<api::MalformedRequestInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&customer_service_);
   builder.RegisterService(&admin_service_);
   builder.RegisterService(&lifecycle_service_);
