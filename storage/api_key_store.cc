@@ -17,7 +17,10 @@ const Statement kInsert{
     " VALUES ($1::uuid, $2, $3, $4, decode($5, 'hex'),"
     "         " LC_SQL_FROM_MICROS("$6") ")"
     " RETURNING " KEY_COLUMNS};
-const Statement kFind{"api_key_find", "SELECT " KEY_COLUMNS " FROM api_keys WHERE key_id = $1"};
+// Authentication comes before the tenant is known, so row-level security
+// would hide every key: the lookup goes through a SECURITY DEFINER function
+// (migration 0008) that reads by key id alone.
+const Statement kFind{"api_key_find", "SELECT " KEY_COLUMNS " FROM lifecycle_find_api_key($1)"};
 const Statement kRevoke{"api_key_revoke",
                         "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
                         " WHERE tenant_id = $1::uuid AND key_id = $2 RETURNING " KEY_COLUMNS};

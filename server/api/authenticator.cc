@@ -24,7 +24,8 @@ domain::Principal Authenticator::Authenticate(std::string_view authorization,
     throw domain::Error::Unauthenticated("invalid, revoked or expired API key");
   }
   if (UseRecordDue(key->key_id)) {
-    session.Run(storage::TxOptions{.single_read = true}, [&](storage::Transaction& tx) {
+    session.Run(storage::TxOptions{.single_read = true, .tenant_id = key->tenant_id},
+                [&](storage::Transaction& tx) {
       storage::ApiKeyStore(tx).RecordUse(key->tenant_id, key->key_id);
     });
   }

@@ -18,12 +18,21 @@ storage::SessionOptions SessionOptionsFrom(const Config& config) {
                                  .default_statement_timeout = config.statement_timeout};
 }
 
+// Calls run as lifecycle_app: row-level security confines each transaction
+// to the caller's tenant. Background jobs that work across tenants keep the
+// login role (SessionOptionsFrom).
+storage::SessionOptions RequestSessionOptions(const Config& config) {
+  auto options = SessionOptionsFrom(config);
+  options.role = std::string(storage::kRequestRole);
+  return options;
+}
+
 }  // namespace
 
 Server::Server(const Config& config)
     : config_(config),
       pool_(storage::SessionPoolOptions{
-          .session = SessionOptionsFrom(config),
+          .session = RequestSessionOptions(config),
           .size = config.pool_size,
           .queue_capacity = static_cast<std::size_t>(config.queue_capacity)}),
       authenticator_(config.auth_cache_ttl),
