@@ -21,18 +21,25 @@ ALTER TABLE customers
 -- write another tenant's. The migrating role (the owner, which also runs
 -- the background jobs that loop over tenants) keeps an explicit all-rows
 -- policy; FORCE makes the owner subject to policies at all.
+-- Roles are per cluster. Where the migrating role may not create roles,
+-- a DBA creates this one first (docs/operations.md); then nothing here needs
+-- CREATEROLE.
 DO $$
 BEGIN
-  BEGIN
-    CREATE ROLE lifecycle_app NOLOGIN;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;  -- roles are per cluster: another database made it
-  END;
-  BEGIN
-    EXECUTE format('GRANT lifecycle_app TO %I', current_user);
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;
-  END;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'lifecycle_app') THEN
+    BEGIN
+      CREATE ROLE lifecycle_app NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;  -- another database's migration made it just now
+    END;
+  END IF;
+  IF NOT pg_has_role(current_user, 'lifecycle_app', 'MEMBER') THEN
+    BEGIN
+      EXECUTE format('GRANT lifecycle_app TO %I', current_user);
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;
+    END;
+  END IF;
 END $$;
 
 DO $$
