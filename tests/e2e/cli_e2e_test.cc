@@ -25,6 +25,11 @@ TEST(CliE2eTest, HelpListsEveryFlagWithItsEnvironmentVariable) {
       {"--watch-poll-ms", "LIFECYCLE_WATCH_POLL_MS"},
       {"--port-file", "LIFECYCLE_PORT_FILE"},
       {"--bench-echo", "LIFECYCLE_BENCH_ECHO"},
+      {"--tls-cert", "LIFECYCLE_TLS_CERT"},
+      {"--tls-key", "LIFECYCLE_TLS_KEY"},
+      {"--tls-client-ca", "LIFECYCLE_TLS_CLIENT_CA"},
+      {"--plaintext", "LIFECYCLE_PLAINTEXT"},
+      {"--max-message-bytes", "LIFECYCLE_MAX_MESSAGE_BYTES"},
   };
   for (const auto& [flag, env] : flags) {
     EXPECT_TRUE(std::regex_search(help.output, std::regex(flag + "\\b.*Env:" + env + "\\b")))
