@@ -9,12 +9,11 @@ namespace {
 
 // Takes the customer's row lock, so an erasure and a concurrent write to the
 // same customer (a signal, a follow-up) are ordered: nothing slips in after.
-const Statement kMark{
-    "customer_erase_mark",
-    "UPDATE customers SET attributes = '{}', erased_at = now(), erased_by = $3,"
-    " version = version + 1, updated_at = now()"
-    " WHERE tenant_id = $1::uuid AND customer_id = $2 AND erased_at IS NULL"
-    " RETURNING " LC_SQL_MICROS("erased_at") ", erased_by"};
+const Statement kMark{"customer_erase_mark",
+                      "UPDATE customers SET attributes = '{}', erased_at = now(), erased_by = $3,"
+                      " version = version + 1, updated_at = now()"
+                      " WHERE tenant_id = $1::uuid AND customer_id = $2 AND erased_at IS NULL"
+                      " RETURNING " LC_SQL_MICROS("erased_at") ", erased_by"};
 const Statement kFind{"customer_erase_find",
                       "SELECT " LC_SQL_MICROS("erased_at") ", erased_by FROM customers"
                       " WHERE tenant_id = $1::uuid AND customer_id = $2"};

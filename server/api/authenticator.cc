@@ -26,8 +26,8 @@ domain::Principal Authenticator::Authenticate(std::string_view authorization,
   if (UseRecordDue(key->key_id)) {
     session.Run(storage::TxOptions{.single_read = true, .tenant_id = key->tenant_id},
                 [&](storage::Transaction& tx) {
-      storage::ApiKeyStore(tx).RecordUse(key->tenant_id, key->key_id);
-    });
+                  storage::ApiKeyStore(tx).RecordUse(key->tenant_id, key->key_id);
+                });
   }
   return domain::Principal{key->tenant_id, key->key_id, key->role};
 }

@@ -92,7 +92,8 @@ grpc::ServerUnaryReactor* CustomerService::EraseCustomer(grpc::CallbackServerCon
     call.Idempotent(*request, request->request_id(), response, [&](storage::Transaction& tx) {
       storage::CustomerErasureStore(tx).Erase(call.tenant_id(), customer_id,
                                               call.principal().key_id);
-      *response->mutable_customer() = ToProto(*storage::CustomerStore(tx).Get(call.tenant_id(), customer_id));
+      *response->mutable_customer() =
+          ToProto(*storage::CustomerStore(tx).Get(call.tenant_id(), customer_id));
     });
   });
 }

@@ -82,7 +82,8 @@ TEST_F(EraseCustomerE2eTest, TheHistorySaysWhoErasedAndWhen) {
   v1::ListStageHistoryRequest request;
   request.set_customer_id("c-1");
   v1::ListStageHistoryResponse history;
-  ASSERT_TRUE(client_->lifecycle().ListStageHistory(client_->Context().get(), request, &history).ok());
+  ASSERT_TRUE(
+      client_->lifecycle().ListStageHistory(client_->Context().get(), request, &history).ok());
   ASSERT_TRUE(history.has_erasure());
   EXPECT_EQ(history.erasure().erased_by(), tenant_.admin_key.key.key_id);
   EXPECT_EQ(history.erasure().erase_time().seconds(),
@@ -92,7 +93,8 @@ TEST_F(EraseCustomerE2eTest, TheHistorySaysWhoErasedAndWhen) {
 
   v1::ListStageHistoryRequest other;
   other.set_customer_id("c-2");
-  ASSERT_TRUE(client_->lifecycle().ListStageHistory(client_->Context().get(), other, &history).ok());
+  ASSERT_TRUE(
+      client_->lifecycle().ListStageHistory(client_->Context().get(), other, &history).ok());
   EXPECT_FALSE(history.has_erasure());
 }
 

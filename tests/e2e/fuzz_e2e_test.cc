@@ -124,14 +124,16 @@ TEST_F(FuzzE2eTest, MalformedRequestsToEveryRpcNeverCrashOrFailInternally) {
     const auto example = ExampleRequest(name, ids);
     ASSERT_TRUE(example) << "add a row for " << name << " to tests/support/rpc_examples.cc";
     auto valid = NewMessage(*method.input_type());
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(example->request_json, valid.get()).ok());
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(example->request_json, valid.get()).ok());
     const std::string valid_bytes = valid->SerializeAsString();
     const bool streaming = method.server_streaming();
     const int mutations = streaming ? kMutationsPerStreamingMethod : kMutationsPerMethod;
     for (int i = 0; i < mutations; ++i) {
       const std::string body = mutator.Mutate(valid_bytes);
       const auto reply = admin.CallBytes(
-          method, body, streaming ? std::chrono::milliseconds(100) : std::chrono::milliseconds(10000), 1);
+          method, body,
+          streaming ? std::chrono::milliseconds(100) : std::chrono::milliseconds(10000), 1);
       ++calls;
       const auto code = reply.status.error_code();
       const bool bad = code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN ||
@@ -152,8 +154,8 @@ TEST_F(FuzzE2eTest, MalformedRequestsToEveryRpcNeverCrashOrFailInternally) {
   for (int i = 0; i < 1000; ++i) {
     const MethodDescriptor& method = *methods[i % methods.size()];
     if (method.server_streaming()) continue;
-    const auto code = admin.CallBytes(method, mutator.Mutate(""), std::chrono::seconds(10))
-                          .status.error_code();
+    const auto code =
+        admin.CallBytes(method, mutator.Mutate(""), std::chrono::seconds(10)).status.error_code();
     ++calls;
     EXPECT_NE(code, grpc::StatusCode::INTERNAL) << FullMethodName(method);
     EXPECT_NE(code, grpc::StatusCode::UNKNOWN) << FullMethodName(method);
@@ -165,8 +167,8 @@ TEST_F(FuzzE2eTest, MalformedRequestsToEveryRpcNeverCrashOrFailInternally) {
   EXPECT_EQ(client_->HealthStatus(), "SERVING");
   const long rss_end = RssKib(server_->pid());
   ASSERT_GT(rss_half_way, 0);
-  EXPECT_LT(rss_end, rss_half_way + 64 * 1024) << "RSS grew from " << rss_half_way << " KiB to "
-                                               << rss_end << " KiB over the second half";
+  EXPECT_LT(rss_end, rss_half_way + 64 * 1024)
+      << "RSS grew from " << rss_half_way << " KiB to " << rss_end << " KiB over the second half";
   EXPECT_LT(rss_end, 1024 * 1024) << "RSS " << rss_end << " KiB";
 }
 

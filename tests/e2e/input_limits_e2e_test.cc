@@ -38,13 +38,15 @@ std::string SegmentWithRule(const std::string& rule) {
          Rid() + "}";
 }
 
-std::string Exists() { return R"({"condition":{"field":"attributes.a","op":"RULE_OPERATOR_EXISTS"}})"; }
+std::string Exists() {
+  return R"({"condition":{"field":"attributes.a","op":"RULE_OPERATOR_EXISTS"}})";
+}
 
 struct LimitCase {
   std::string name;
   std::string method;
   int limit;
-  std::string field;  // the violation path over the limit
+  std::string field;                        // the violation path over the limit
   std::function<std::string(int)> request;  // proto JSON with size n
 };
 
@@ -57,8 +59,7 @@ std::vector<LimitCase> Cases() {
          return R"({"customer":{"customer_id":")" + Unique() + R"("},"request_id":")" + X(n) +
                 R"("})";
        }},
-      {"attributes JSON bytes", "CustomerService/CreateCustomer", 64 * 1024,
-       "customer.attributes",
+      {"attributes JSON bytes", "CustomerService/CreateCustomer", 64 * 1024, "customer.attributes",
        [](int n) {  // {"k":"xx..."} is n bytes
          return R"({"customer":{"customer_id":")" + Unique() + R"(","attributes":{"k":")" +
                 X(n - 8) + R"("}},)" + Rid() + "}";
@@ -80,8 +81,10 @@ std::vector<LimitCase> Cases() {
       {"signals per batch", "RetentionService/RecordSignals", 10000, "signals",
        [](int n) {
          return R"({"signals":[)" +
-                List(n, R"({"customer_id":"c","kind":"SIGNAL_KIND_ACTIVITY","occur_time":"2026-01-01T00:00:00Z","event_id":"e)",
-                     R"("})") +
+                List(
+                    n,
+                    R"({"customer_id":"c","kind":"SIGNAL_KIND_ACTIVITY","occur_time":"2026-01-01T00:00:00Z","event_id":"e)",
+                    R"("})") +
                 "]}";
        }},
       {"segment display_name", "SegmentService/CreateSegment", 200, "segment.display_name",
@@ -91,35 +94,41 @@ std::vector<LimitCase> Cases() {
        }},
       {"segment description", "SegmentService/CreateSegment", 2000, "segment.description",
        [](int n) {
-         return R"({"segment":{"segment_id":")" + Unique() + R"(","display_name":"s","description":")" +
-                X(n) + R"(","basis":"SEGMENT_BASIS_BEHAVIOURAL","rule":)" + Exists() + "}," + Rid() +
-                "}";
+         return R"({"segment":{"segment_id":")" + Unique() +
+                R"(","display_name":"s","description":")" + X(n) +
+                R"(","basis":"SEGMENT_BASIS_BEHAVIOURAL","rule":)" + Exists() + "}," + Rid() + "}";
        }},
       {"rule depth", "SegmentService/CreateSegment", 8, "segment.rule",
-       [](int n) { return SegmentWithRule(Repeat(n - 1, R"({"not":)") + Exists() + Repeat(n - 1, "}")); }},
+       [](int n) {
+         return SegmentWithRule(Repeat(n - 1, R"({"not":)") + Exists() + Repeat(n - 1, "}"));
+       }},
       {"rule nodes", "SegmentService/CreateSegment", 256, "segment.rule",
        [](int n) {  // a group of n - 1 conditions
-         return SegmentWithRule(R"({"any":{"rules":[)" + List(n - 1, R"({"condition":{"field":"attributes.a)",
-                                                                    R"(","op":"RULE_OPERATOR_EXISTS"}})") +
+         return SegmentWithRule(R"({"any":{"rules":[)" +
+                                List(n - 1, R"({"condition":{"field":"attributes.a)",
+                                     R"(","op":"RULE_OPERATOR_EXISTS"}})") +
                                 "]}}");
        }},
       {"rule values", "SegmentService/CreateSegment", 1000, "segment.rule",
        [](int n) {
-         return SegmentWithRule(R"({"condition":{"field":"attributes.a","op":"RULE_OPERATOR_IN","values":[)" +
-                                List(n, R"({"string_value":"v)", R"("})") + "]}}");
+         return SegmentWithRule(
+             R"({"condition":{"field":"attributes.a","op":"RULE_OPERATOR_IN","values":[)" +
+             List(n, R"({"string_value":"v)", R"("})") + "]}}");
        }},
       {"rule string length", "SegmentService/CreateSegment", 1000, "segment.rule",
        [](int n) {
-         return SegmentWithRule(R"({"condition":{"field":"attributes.a","op":"RULE_OPERATOR_EQ","values":[{"string_value":")" +
-                                X(n) + R"("}]}})");
+         return SegmentWithRule(
+             R"({"condition":{"field":"attributes.a","op":"RULE_OPERATOR_EQ","values":[{"string_value":")" +
+             X(n) + R"("}]}})");
        }},
       {"resegment scope", "SegmentService/ResegmentCustomers", 1000, "segment_ids",
        [](int n) { return R"({"segment_ids":[)" + List(n, R"("s)", R"(")") + "]," + Rid() + "}"; }},
       {"template steps", "OnboardingService/CreateChecklistTemplate", 50, "template.steps",
        [](int n) {
          return R"({"template":{"segment_id":"s","display_name":"t","steps":[)" +
-                List(n, R"({"step_id":"s)",
-                     R"(","kind":"STEP_KIND_EDUCATE","title":"t","channel":"CHANNEL_PHONE","due_offset":"60s"})") +
+                List(
+                    n, R"({"step_id":"s)",
+                    R"(","kind":"STEP_KIND_EDUCATE","title":"t","channel":"CHANNEL_PHONE","due_offset":"60s"})") +
                 "]}," + Rid() + "}";
        }},
       {"step title", "OnboardingService/CreateChecklistTemplate", 200, "template.steps[0].title",
@@ -133,9 +142,13 @@ std::vector<LimitCase> Cases() {
                 X(n) + R"("},)" + Rid() + "}";
        }},
       {"step note", "OnboardingService/CompleteStep", 2000, "note",
-       [](int n) { return R"({"customer_id":"c","step_id":"s","note":")" + X(n) + R"(",)" + Rid() + "}"; }},
+       [](int n) {
+         return R"({"customer_id":"c","step_id":"s","note":")" + X(n) + R"(",)" + Rid() + "}";
+       }},
       {"skip reason", "OnboardingService/SkipStep", 1000, "reason",
-       [](int n) { return R"({"customer_id":"c","step_id":"s","reason":")" + X(n) + R"(",)" + Rid() + "}"; }},
+       [](int n) {
+         return R"({"customer_id":"c","step_id":"s","reason":")" + X(n) + R"(",)" + Rid() + "}";
+       }},
       {"api key display_name", "AdminService/CreateApiKey", 200, "display_name",
        [](int n) {
          return R"({"display_name":")" + X(n) + R"(","role":"ROLE_READONLY",)" + Rid() + "}";
@@ -162,8 +175,8 @@ class InputLimitsE2eTest : public E2eTest {
   }
 
   GenericClient Client() {
-    return GenericClient(grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()),
-                         admin_key_);
+    return GenericClient(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()), admin_key_);
   }
 };
 
@@ -178,8 +191,8 @@ TEST_F(InputLimitsE2eTest, AtTheLimitAcceptedOnePastItRefusedNamingTheField) {
     EXPECT_NE(at.error_code(), grpc::StatusCode::INTERNAL) << at.error_message();
     const grpc::Status over = client.CallJson(method, c.request(c.limit + 1));
     EXPECT_EQ(over.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << over.error_message();
-    EXPECT_TRUE(Names(over, c.field)) << "violations name: "
-                                      << ::testing::PrintToString(ViolatedFields(over));
+    EXPECT_TRUE(Names(over, c.field))
+        << "violations name: " << ::testing::PrintToString(ViolatedFields(over));
   }
 }
 

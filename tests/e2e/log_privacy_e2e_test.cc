@@ -29,8 +29,7 @@ TEST_P(LogPrivacyE2eTest, AFullFlowLogsNoAttributeOrNote) {
   const auto* create = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
       "lifecycle.v1.CustomerService.CreateCustomer");
   ASSERT_NE(create, nullptr);
-  EXPECT_EQ(admin.CallJson(*create, bad_attributes).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(admin.CallJson(*create, bad_attributes).error_code(), grpc::StatusCode::ALREADY_EXISTS);
   GenericClient anonymous(
       grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()), "");
   EXPECT_EQ(anonymous.CallJson(*create, bad_attributes).error_code(),

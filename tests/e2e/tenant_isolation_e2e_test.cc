@@ -18,8 +18,8 @@ constexpr const char* kMarker = "b-secret-7f3a";  // in every piece of B's perso
 class TenantIsolationE2eTest : public E2eTest {
  protected:
   GenericClient As(const std::string& key) {
-    return GenericClient(grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()),
-                         key);
+    return GenericClient(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()), key);
   }
 
   std::string BCustomer() {
@@ -62,7 +62,8 @@ TEST_F(TenantIsolationE2eTest, EveryRpcWithTenantAKeyAndTenantBIdsRevealsNothing
     std::string response;
     const auto timeout = method->server_streaming() ? std::chrono::milliseconds(1000)
                                                     : std::chrono::milliseconds(10000);
-    const grpc::Status status = a_client.CallJson(*method, example->request_json, &response, timeout);
+    const grpc::Status status =
+        a_client.CallJson(*method, example->request_json, &response, timeout);
     if (example->foreign == ForeignOutcome::kNotFound) {
       EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
     } else {

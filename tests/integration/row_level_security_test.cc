@@ -34,8 +34,8 @@ class RowLevelSecurityTest : public ::testing::Test {
   testing::TestDatabase db_;
   std::string tenant_a_ = db_.CreateTenant("a");
   std::string tenant_b_ = db_.CreateTenant("b");
-  storage::Session app_{storage::SessionOptions{.dsn = db_.dsn(),
-                                                .role = std::string(storage::kRequestRole)}};
+  storage::Session app_{
+      storage::SessionOptions{.dsn = db_.dsn(), .role = std::string(storage::kRequestRole)}};
 };
 
 constexpr const char* kAllCustomerIds =
@@ -45,9 +45,9 @@ TEST_F(RowLevelSecurityTest, AQueryWithoutATenantFilterSeesOnlyItsTenant) {
   EXPECT_EQ(QueryAs(tenant_a_, kAllCustomerIds), "a-1");
   EXPECT_EQ(QueryAs(tenant_b_, kAllCustomerIds), "b-1,b-2");
   EXPECT_EQ(QueryAs("", kAllCustomerIds), "") << "no tenant: no rows";
-  EXPECT_EQ(QueryAs(tenant_a_, "SELECT count(*) FROM customers WHERE tenant_id = '" + tenant_b_ +
-                                   "'"),
-            "0")
+  EXPECT_EQ(
+      QueryAs(tenant_a_, "SELECT count(*) FROM customers WHERE tenant_id = '" + tenant_b_ + "'"),
+      "0")
       << "even asking for the other tenant by name";
   // The owner (migrations, background jobs) still sees everything.
   EXPECT_EQ(db_.Query(kAllCustomerIds), "a-1,b-1,b-2");
@@ -58,8 +58,9 @@ TEST_F(RowLevelSecurityTest, ViewsApplyTheCallersWall) {
 }
 
 TEST_F(RowLevelSecurityTest, WritesCannotReachAnotherTenant) {
-  EXPECT_EQ(QueryAs(tenant_a_, "WITH changed AS (UPDATE customers SET attributes = '{\"x\":1}'"
-                               " RETURNING 1) SELECT count(*) FROM changed"),
+  EXPECT_EQ(QueryAs(tenant_a_,
+                    "WITH changed AS (UPDATE customers SET attributes = '{\"x\":1}'"
+                    " RETURNING 1) SELECT count(*) FROM changed"),
             "1")
       << "an UPDATE without a tenant filter changes only the tenant's own row";
   EXPECT_EQ(db_.Query("SELECT count(*) FROM customers WHERE attributes ? 'x'"), "1");

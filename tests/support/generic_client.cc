@@ -50,7 +50,8 @@ std::vector<const google::protobuf::MethodDescriptor*> LifecycleMethods() {
   std::sort(files.begin(), files.end());
   // Every API file in the source tree must be here, or its RPCs would
   // silently escape the tests that walk this list.
-  for (const auto& entry : std::filesystem::directory_iterator(LIFECYCLE_PROTO_DIR "/lifecycle/v1")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(LIFECYCLE_PROTO_DIR "/lifecycle/v1")) {
     const std::string name = "lifecycle/v1/" + entry.path().filename().string();
     EXPECT_TRUE(std::binary_search(files.begin(), files.end(), name))
         << name << " is not linked into this test: name one of its messages in LinkKnownServices()";
@@ -73,7 +74,8 @@ std::string FullMethodName(const google::protobuf::MethodDescriptor& method) {
 }
 
 std::unique_ptr<google::protobuf::Message> NewMessage(const google::protobuf::Descriptor& type) {
-  const auto* prototype = google::protobuf::MessageFactory::generated_factory()->GetPrototype(&type);
+  const auto* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(&type);
   return std::unique_ptr<google::protobuf::Message>(prototype->New());
 }
 

@@ -31,8 +31,7 @@ std::string CallOk(GenericClient& client, const std::string& full_method,
                    const std::string& request_json) {
   std::string response;
   const grpc::Status status = client.CallJson(Method(full_method), request_json, &response);
-  EXPECT_TRUE(status.ok()) << full_method << ": " << status.error_message() << "\n"
-                           << request_json;
+  EXPECT_TRUE(status.ok()) << full_method << ": " << status.error_message() << "\n" << request_json;
   return response;
 }
 
@@ -45,11 +44,12 @@ PersonalDataFlow RunPersonalDataFlow(GenericClient& client, const std::string& c
          R"({"segment":{"segment_id":")" + segment_id + R"(","display_name":"Segment )" + m +
              R"(","basis":"SEGMENT_BASIS_VALUE_BASED","is_default":true,"priority":10},)" + rid() +
              "}");
-  CallOk(client, "/lifecycle.v1.OnboardingService/CreateChecklistTemplate",
-         R"({"template":{"segment_id":")" + segment_id +
-             R"(","display_name":"Welcome","steps":[{"step_id":"call","kind":"STEP_KIND_EDUCATE",)"
-             R"("title":"Call","channel":"CHANNEL_PHONE","due_offset":"3600s","required":true}]},)" +
-             rid() + "}");
+  CallOk(
+      client, "/lifecycle.v1.OnboardingService/CreateChecklistTemplate",
+      R"({"template":{"segment_id":")" + segment_id +
+          R"(","display_name":"Welcome","steps":[{"step_id":"call","kind":"STEP_KIND_EDUCATE",)"
+          R"("title":"Call","channel":"CHANNEL_PHONE","due_offset":"3600s","required":true}]},)" +
+          rid() + "}");
   CallOk(client, "/lifecycle.v1.CustomerService/CreateCustomer",
          R"({"customer":{"customer_id":")" + c + R"(","attributes":{"email":")" + m +
              R"(@example.com","profile":{"name":")" + m + R"("}}},)" + rid() + "}");
@@ -63,12 +63,13 @@ PersonalDataFlow RunPersonalDataFlow(GenericClient& client, const std::string& c
              R"("help_reason":"reason )" +
              m + R"(","outcome":"FOLLOW_UP_OUTCOME_RESOLVED","note":"note )" + m + R"("},)" +
              rid() + "}");
-  CallOk(client, "/lifecycle.v1.RetentionService/RecordSignals",
-         R"({"signals":[{"event_id":")" + c + R"(-e1","customer_id":")" + c +
-             R"(","kind":"SIGNAL_KIND_ACTIVITY","occur_time":"2026-01-01T00:00:00Z"},)"
-             R"({"event_id":")" +
-             c + R"(-e2","customer_id":")" + c +
-             R"(","kind":"SIGNAL_KIND_PURCHASE","amount":42,"occur_time":"2026-01-02T00:00:00Z"}]})");
+  CallOk(
+      client, "/lifecycle.v1.RetentionService/RecordSignals",
+      R"({"signals":[{"event_id":")" + c + R"(-e1","customer_id":")" + c +
+          R"(","kind":"SIGNAL_KIND_ACTIVITY","occur_time":"2026-01-01T00:00:00Z"},)"
+          R"({"event_id":")" +
+          c + R"(-e2","customer_id":")" + c +
+          R"(","kind":"SIGNAL_KIND_PURCHASE","amount":42,"occur_time":"2026-01-02T00:00:00Z"}]})");
   CallOk(client, "/lifecycle.v1.OnboardingService/CompleteStep",
          R"({"customer_id":")" + c + R"(","step_id":"call","note":"called )" + m + R"(",)" + rid() +
              "}");

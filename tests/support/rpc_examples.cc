@@ -45,7 +45,8 @@ const std::map<std::string, Row>& Table() {
         kNotFound}},
       {"/lifecycle.v1.LifecycleService/ListStageHistory",
        {R"({"customer_id":"{customer}","page_size":10})", kNotFound}},
-      {"/lifecycle.v1.LifecycleService/WatchLifecycleEvents", {R"({"after_sequence":0})", kOwnData}},
+      {"/lifecycle.v1.LifecycleService/WatchLifecycleEvents",
+       {R"({"after_sequence":0})", kOwnData}},
       // RetentionService
       {"/lifecycle.v1.RetentionService/RecordSignal",
        {R"({"signal":{"event_id":"{rid}","customer_id":"{customer}","kind":"SIGNAL_KIND_ACTIVITY",)"
@@ -104,7 +105,8 @@ const std::map<std::string, Row>& Table() {
         R"("update_mask":"displayName","request_id":"{rid}"})",
         kNotFound}},
       {"/lifecycle.v1.OnboardingService/ListChecklistTemplates", {R"({"page_size":10})", kOwnData}},
-      {"/lifecycle.v1.OnboardingService/GetChecklist", {R"({"customer_id":"{customer}"})", kNotFound}},
+      {"/lifecycle.v1.OnboardingService/GetChecklist",
+       {R"({"customer_id":"{customer}"})", kNotFound}},
       {"/lifecycle.v1.OnboardingService/CompleteStep",
        {R"({"customer_id":"{customer}","step_id":"{step}","request_id":"{rid}"})", kNotFound}},
       {"/lifecycle.v1.OnboardingService/SkipStep",

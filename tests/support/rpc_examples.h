@@ -9,12 +9,12 @@ namespace lifecycle::testing {
 // What a minimal valid request of each RPC refers to. The isolation test
 // points them at another tenant's objects; the fuzz test mutates them.
 struct ExampleIds {
-  std::string customer_id;      // an existing customer ({customer})
-  std::string segment_id;       // an existing segment ({segment})
-  std::string step_id;          // a step of that segment's checklist ({step})
-  std::string job_id;           // a re-segmentation job ({job})
-  std::string key_id;           // an API key ({key})
-  std::string new_id = "fresh"; // for creates: an id not used yet ({new})
+  std::string customer_id;       // an existing customer ({customer})
+  std::string segment_id;        // an existing segment ({segment})
+  std::string step_id;           // a step of that segment's checklist ({step})
+  std::string job_id;            // a re-segmentation job ({job})
+  std::string key_id;            // an API key ({key})
+  std::string new_id = "fresh";  // for creates: an id not used yet ({new})
 };
 
 // How a call with another tenant's ids must end.

@@ -13,7 +13,7 @@ namespace {
 constexpr Role kAllRoles[] = {Role::kAdmin, Role::kService, Role::kSupport, Role::kReadonly};
 constexpr Permission kAllPermissions[] = {Permission::kReadCustomers, Permission::kWriteCustomers,
                                           Permission::kMoveCustomers, Permission::kSupportActions,
-                                          Permission::kManageTenant, Permission::kEraseCustomers};
+                                          Permission::kManageTenant,  Permission::kEraseCustomers};
 
 std::string PermissionName(Permission permission) {
   switch (permission) {
