@@ -21,7 +21,7 @@ namespace {
 using google::protobuf::MethodDescriptor;
 
 constexpr std::uint32_t kSeed = 20261123;
-constexpr int kMutationsPerMethod = 80;
+constexpr int kMutationsPerMethod = 60;
 constexpr int kMutationsPerStreamingMethod = 10;  // each may wait for its deadline
 
 // Resident memory of a process, in KiB (0 if unknown).
@@ -151,7 +151,7 @@ TEST_F(FuzzE2eTest, MalformedRequestsToEveryRpcNeverCrashOrFailInternally) {
     if (m == methods.size() / 2) rss_half_way = RssKib(server_->pid());
   }
   // Plain random bodies to every method, many more of them.
-  for (int i = 0; i < 1000; ++i) {
+  for (int i = 0; i < 800; ++i) {
     const MethodDescriptor& method = *methods[i % methods.size()];
     if (method.server_streaming()) continue;
     const auto code =
