@@ -7,9 +7,9 @@
 namespace lifecycle::storage {
 namespace {
 
-#define KEY_COLUMNS                                                           \
+#define KEY_COLUMNS \
   "tenant_id::text, key_id, display_name, role, secret_hash, " LC_SQL_MICROS( \
-      "created_at") ", " LC_SQL_MICROS("expires_at") ", " LC_SQL_MICROS("revoked_at")
+      "created_at") ", " LC_SQL_MICROS("expires_at") ", " LC_SQL_MICROS("revoked_at") ", " LC_SQL_MICROS("last_used_at")
 
 const Statement kInsert{
     "api_key_insert",
@@ -17,10 +17,18 @@ const Statement kInsert{
     " VALUES ($1::uuid, $2, $3, $4, decode($5, 'hex'),"
     "         " LC_SQL_FROM_MICROS("$6") ")"
     " RETURNING " KEY_COLUMNS};
-const Statement kFind{"api_key_find", "SELECT " KEY_COLUMNS " FROM api_keys WHERE key_id = $1"};
+// Authentication comes before the tenant is known, so row-level security
+// would hide every key: the lookup goes through a SECURITY DEFINER function
+// (migration 0008) that reads by key id alone.
+const Statement kFind{"api_key_find", "SELECT " KEY_COLUMNS " FROM lifecycle_find_api_key($1)"};
 const Statement kRevoke{"api_key_revoke",
                         "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
                         " WHERE tenant_id = $1::uuid AND key_id = $2 RETURNING " KEY_COLUMNS};
+// The WHERE keeps a second server's write within the same minute a no-op.
+const Statement kTouch{"api_key_touch",
+                       "UPDATE api_keys SET last_used_at = now()"
+                       " WHERE tenant_id = $1::uuid AND key_id = $2"
+                       " AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')"};
 const Statement kList{
     "api_key_list",
     "SELECT " KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1::uuid"
@@ -43,6 +51,7 @@ domain::ApiKey FromRow(const pqxx::row& row) {
       .create_time = FromEpochMicros(row[5].as<std::int64_t>()),
       .expire_time = OptionalTime(row[6]),
       .revoke_time = OptionalTime(row[7]),
+      .last_use_time = OptionalTime(row[8]),
   };
 }
 
@@ -72,6 +81,10 @@ std::optional<domain::ApiKey> ApiKeyStore::FindByKeyId(const std::string& key_id
   auto rows = tx_.Exec(kFind, key_id);
   if (rows.empty()) return std::nullopt;
   return FromRow(rows[0]);
+}
+
+void ApiKeyStore::RecordUse(const std::string& tenant_id, const std::string& key_id) {
+  tx_.Exec(kTouch, tenant_id, key_id);
 }
 
 domain::ApiKey ApiKeyStore::Revoke(const std::string& tenant_id, const std::string& key_id) {

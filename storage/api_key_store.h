@@ -24,6 +24,8 @@ class ApiKeyStore {
   domain::ApiKey Insert(const domain::ApiKey& key);
   // Authentication lookup: the key id alone, across tenants.
   std::optional<domain::ApiKey> FindByKeyId(const std::string& key_id);
+  // Sets last_used_at to now unless it was set within the last minute.
+  void RecordUse(const std::string& tenant_id, const std::string& key_id);
   // Sets revoke_time (keeps the first one on repeat); NOT_FOUND if absent.
   domain::ApiKey Revoke(const std::string& tenant_id, const std::string& key_id);
   std::vector<domain::ApiKey> List(const std::string& tenant_id,

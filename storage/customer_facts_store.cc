@@ -38,7 +38,10 @@ domain::CustomerFacts FromRow(const pqxx::row& row) {
   };
   if (!row[5].is_null()) facts.health_score = row[5].as<double>();
   if (!row[6].is_null()) facts.health_band = domain::HealthBandFromName(row[6].as<std::string>());
-  for (const auto& [name, count] : nlohmann::json::parse(row[9].as<std::string>()).items()) {
+  // Named: a range-for over items() of a temporary would iterate a json that
+  // is already destroyed (its lifetime is not extended before C++23).
+  const auto signal_counts = nlohmann::json::parse(row[9].as<std::string>());
+  for (const auto& [name, count] : signal_counts.items()) {
     if (auto kind = domain::SignalKindFromName(name); kind && count.is_number()) {
       facts.signal_counts[*kind] = count.get<std::int64_t>();
     }

@@ -7,9 +7,10 @@
 namespace lifecycle::storage {
 namespace {
 
-#define CUSTOMER_COLUMNS                                                                     \
+#define CUSTOMER_COLUMNS \
   "customer_id, attributes::text, stage, coalesce(segment_id, ''), version, " LC_SQL_MICROS( \
-      "created_at") ", " LC_SQL_MICROS("updated_at") ", " LC_SQL_MICROS("stage_entered_at")
+      "created_at") ", " LC_SQL_MICROS("updated_at") ", " LC_SQL_MICROS( \
+      "stage_entered_at") ", " LC_SQL_MICROS("erased_at") ", erased_by"
 
 const Statement kCreate{
     "customer_create",
@@ -43,6 +44,10 @@ domain::Customer FromRow(const pqxx::row& row) {
       .create_time = FromEpochMicros(row[5].as<std::int64_t>()),
       .update_time = FromEpochMicros(row[6].as<std::int64_t>()),
       .stage_enter_time = FromEpochMicros(row[7].as<std::int64_t>()),
+      .erasure = row[8].is_null()
+                     ? std::nullopt
+                     : std::optional<domain::CustomerErasure>(domain::CustomerErasure{
+                           FromEpochMicros(row[8].as<std::int64_t>()), row[9].as<std::string>()}),
   };
 }
 

@@ -24,6 +24,7 @@ struct Session::Impl {
   Clock::time_point next_connect_attempt{};
   std::chrono::milliseconds backoff{0};
   std::chrono::milliseconds statement_timeout{0};  // what the connection has now
+  std::string tenant_id;                           // lifecycle.tenant_id it has now
 
   pqxx::connection& Connect() {
     if (connection && connection->is_open()) return *connection;
@@ -40,9 +41,11 @@ struct Session::Impl {
       pqxx::nontransaction setup(*connection);
       setup.exec(
           "SET statement_timeout = " + std::to_string(options.default_statement_timeout.count()) +
-          "; SET application_name = 'lifecycled'");
+          "; SET application_name = 'lifecycled'" +
+          (options.role.empty() ? "" : "; SET ROLE " + connection->quote_name(options.role)));
       backoff = std::chrono::milliseconds{0};
       statement_timeout = options.default_statement_timeout;
+      tenant_id.clear();  // unset: row-level security shows no tenant's rows
       return *connection;
     } catch (const std::exception& e) {
       Drop();
@@ -82,10 +85,24 @@ struct Session::Impl {
     statement_timeout = bound;
   }
 
+  // The one place the tenant for row-level security is set: before every
+  // transaction, to the tenant it serves ("" for none). Like the statement
+  // timeout it is set at session level, outside any transaction, so a
+  // rollback cannot undo it, and only when it changes, so a connection
+  // serving one tenant pays no extra round trip. Every transaction goes
+  // through here, so none runs with the tenant of an earlier one.
+  void ScopeTenant(pqxx::connection& conn, const std::string& wanted) {
+    if (wanted == tenant_id) return;
+    pqxx::nontransaction set(conn);
+    set.exec_params("SELECT set_config('lifecycle.tenant_id', $1, false)", wanted);
+    tenant_id = wanted;
+  }
+
   template <class Tx>
   void RunOnce(const TxOptions& tx_options, const std::function<void(Transaction&)>& body) {
     pqxx::connection& conn = Connect();
     BoundStatements(conn, tx_options.timeout);
+    if (!options.role.empty()) ScopeTenant(conn, tx_options.tenant_id);
     Tx tx(conn);
     Transaction sql(tx, prepared);
     body(sql);

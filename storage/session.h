@@ -5,12 +5,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
 namespace lifecycle::storage {
 
 class Transaction;  // storage/transaction.h; only stores use its SQL side.
+
+// The role request connections run as (created by migration 0008).
+inline constexpr std::string_view kRequestRole = "lifecycle_app";
 
 struct SessionOptions {
   std::string dsn;
@@ -20,6 +24,10 @@ struct SessionOptions {
   // (doubling up to max_reconnect_backoff) instead of each waiting on it.
   std::chrono::milliseconds min_reconnect_backoff{100};
   std::chrono::milliseconds max_reconnect_backoff{2000};
+  // When set, the connection runs as this role (SET ROLE right after
+  // connecting). The request pool uses lifecycle_app, which row-level
+  // security confines to the tenant of each transaction (migration 0008).
+  std::string role;
 };
 
 struct TxOptions {
@@ -30,6 +38,9 @@ struct TxOptions {
   bool single_read = false;
   // Serialization failures and deadlocks are retried this many times in all.
   int max_attempts = 3;
+  // The tenant whose rows row-level security lets this transaction see
+  // (lifecycle.tenant_id); empty: none. Only binds sessions with a role.
+  std::string tenant_id;
 };
 
 // One PostgreSQL connection, used by one thread at a time. It connects

@@ -23,6 +23,12 @@ domain::Principal Authenticator::Authenticate(std::string_view authorization,
       !key->ActiveAt(std::chrono::system_clock::now())) {
     throw domain::Error::Unauthenticated("invalid, revoked or expired API key");
   }
+  if (UseRecordDue(key->key_id)) {
+    session.Run(storage::TxOptions{.single_read = true, .tenant_id = key->tenant_id},
+                [&](storage::Transaction& tx) {
+                  storage::ApiKeyStore(tx).RecordUse(key->tenant_id, key->key_id);
+                });
+  }
   return domain::Principal{key->tenant_id, key->key_id, key->role};
 }
 
@@ -39,8 +45,19 @@ std::optional<domain::ApiKey> Authenticator::Lookup(const std::string& key_id,
   });
   std::lock_guard lock(mutex_);
   if (cache_.size() >= kMaxEntries) cache_.clear();
-  cache_[key_id] = Entry{key, now};
+  auto& entry = cache_[key_id];
+  entry.key = key;
+  entry.fetched = now;
   return key;
+}
+
+bool Authenticator::UseRecordDue(const std::string& key_id) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  auto& recorded = cache_[key_id].use_recorded;
+  if (recorded && now - *recorded < kUseRecordInterval) return false;
+  recorded = now;  // before the write: concurrent calls do not all write
+  return true;
 }
 
 }  // namespace lifecycle::api

@@ -54,10 +54,13 @@ std::chrono::milliseconds CallScope::TimeLeft() const {
   return left;  // Session caps it at --statement-timeout-ms
 }
 
-storage::TxOptions CallScope::Tx() const { return storage::TxOptions{.timeout = TimeLeft()}; }
+storage::TxOptions CallScope::Tx() const {
+  return storage::TxOptions{.timeout = TimeLeft(), .tenant_id = principal_.tenant_id};
+}
 
 storage::TxOptions CallScope::SingleRead() const {
-  return storage::TxOptions{.timeout = TimeLeft(), .single_read = true};
+  return storage::TxOptions{
+      .timeout = TimeLeft(), .single_read = true, .tenant_id = principal_.tenant_id};
 }
 
 void CallScope::Idempotent(const google::protobuf::Message& request, const std::string& request_id,

@@ -44,6 +44,14 @@ v1::Customer ToProto(const domain::Customer& customer) {
   *out.mutable_create_time() = ToProto(customer.create_time);
   *out.mutable_update_time() = ToProto(customer.update_time);
   *out.mutable_stage_enter_time() = ToProto(customer.stage_enter_time);
+  if (customer.erasure) *out.mutable_erasure() = ToProto(*customer.erasure);
+  return out;
+}
+
+v1::CustomerErasure ToProto(const domain::CustomerErasure& erasure) {
+  v1::CustomerErasure out;
+  *out.mutable_erase_time() = ToProto(erasure.erase_time);
+  out.set_erased_by(erasure.erased_by);
   return out;
 }
 
@@ -63,6 +71,7 @@ v1::ApiKey ToProto(const domain::ApiKey& key) {
   *out.mutable_create_time() = ToProto(key.create_time);
   if (key.expire_time) *out.mutable_expire_time() = ToProto(*key.expire_time);
   if (key.revoke_time) *out.mutable_revoke_time() = ToProto(*key.revoke_time);
+  if (key.last_use_time) *out.mutable_last_use_time() = ToProto(*key.last_use_time);
   return out;
 }
 

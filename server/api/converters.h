@@ -28,6 +28,7 @@ v1::Role ToProto(domain::Role role);
 
 // attributes_json is stored JSONB text, always an object.
 v1::Customer ToProto(const domain::Customer& customer);
+v1::CustomerErasure ToProto(const domain::CustomerErasure& erasure);
 v1::Tenant ToProto(const domain::Tenant& tenant);
 v1::ApiKey ToProto(const domain::ApiKey& key);
 v1::Trigger ToProto(domain::Trigger trigger);

@@ -30,6 +30,14 @@ std::string ValidateGetCustomer(const v1::GetCustomerRequest& request) {
   return request.customer_id();
 }
 
+std::string ValidateEraseCustomer(const v1::EraseCustomerRequest& request) {
+  domain::Violations violations;
+  CheckRequestId(violations, request.request_id());
+  CheckId(violations, "customer_id", request.customer_id());
+  std::move(violations).ThrowIfAny();
+  return request.customer_id();
+}
+
 UpdateCustomerCommand ValidateUpdateCustomer(const v1::UpdateCustomerRequest& request) {
   domain::Violations violations;
   CheckRequestId(violations, request.request_id());

@@ -34,5 +34,7 @@ CreateCustomerCommand ValidateCreateCustomer(const v1::CreateCustomerRequest& re
 std::string ValidateGetCustomer(const v1::GetCustomerRequest& request);
 UpdateCustomerCommand ValidateUpdateCustomer(const v1::UpdateCustomerRequest& request);
 ListCustomersQuery ValidateListCustomers(const v1::ListCustomersRequest& request);
+// The customer id to erase (request_id is checked too).
+std::string ValidateEraseCustomer(const v1::EraseCustomerRequest& request);
 
 }  // namespace lifecycle::api

@@ -5,6 +5,7 @@
 #include "server/api/page_token.h"
 #include "server/api/segment_placement.h"
 #include "server/domain/error.h"
+#include "storage/customer_erasure.h"
 #include "storage/customer_store.h"
 
 namespace lifecycle::api {
@@ -78,6 +79,22 @@ grpc::ServerUnaryReactor* CustomerService::ListCustomers(grpc::CallbackServerCon
       response->set_next_page_token(
           EncodePageToken(query.query_digest, {customers.back().customer_id}));
     }
+  });
+}
+
+grpc::ServerUnaryReactor* CustomerService::EraseCustomer(grpc::CallbackServerContext* context,
+                                                         const v1::EraseCustomerRequest* request,
+                                                         v1::EraseCustomerResponse* response) {
+  static constexpr RpcInfo kRpc{"/lifecycle.v1.CustomerService/EraseCustomer",
+                                Permission::kEraseCustomers};
+  return calls_.Unary(context, kRpc, [=](CallScope& call) {
+    const auto customer_id = ValidateEraseCustomer(*request);
+    call.Idempotent(*request, request->request_id(), response, [&](storage::Transaction& tx) {
+      storage::CustomerErasureStore(tx).Erase(call.tenant_id(), customer_id,
+                                              call.principal().key_id);
+      *response->mutable_customer() =
+          ToProto(*storage::CustomerStore(tx).Get(call.tenant_id(), customer_id));
+    });
   });
 }
 

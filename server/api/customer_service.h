@@ -21,6 +21,9 @@ class CustomerService final : public v1::CustomerService::CallbackService {
   grpc::ServerUnaryReactor* ListCustomers(grpc::CallbackServerContext* context,
                                           const v1::ListCustomersRequest* request,
                                           v1::ListCustomersResponse* response) override;
+  grpc::ServerUnaryReactor* EraseCustomer(grpc::CallbackServerContext* context,
+                                          const v1::EraseCustomerRequest* request,
+                                          v1::EraseCustomerResponse* response) override;
 
  private:
   CallRunner& calls_;

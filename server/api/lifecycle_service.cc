@@ -7,6 +7,7 @@
 #include "server/api/lifecycle_watch.h"
 #include "server/api/page_token.h"
 #include "server/domain/error.h"
+#include "storage/customer_erasure.h"
 #include "storage/lifecycle_store.h"
 
 namespace lifecycle::api {
@@ -85,6 +86,10 @@ grpc::ServerUnaryReactor* LifecycleService::ListStageHistory(
       storage::LifecycleStore store(tx);
       if (!store.CustomerExists(call.tenant_id(), query.customer_id)) {
         throw domain::Error::NotFound("customer '" + query.customer_id + "'");
+      }
+      if (auto erasure =
+              storage::CustomerErasureStore(tx).Find(call.tenant_id(), query.customer_id)) {
+        *response->mutable_erasure() = ToProto(*erasure);
       }
       return store.History(call.tenant_id(), query.customer_id, query.before, query.page_size + 1);
     });

@@ -1,8 +1,31 @@
 #include "server/app/config.h"
 
 #include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
 
 namespace lifecycle::app {
+namespace {
+
+// Serving must be a deliberate choice between TLS and plaintext: a
+// forgotten certificate must not silently expose keys and customer data.
+std::optional<std::string> TransportProblem(const Config& c) {
+  const bool tls = !c.tls_cert_file.empty() || !c.tls_key_file.empty();
+  if (c.plaintext && (tls || !c.tls_client_ca_file.empty())) {
+    return "--plaintext cannot be combined with --tls-cert, --tls-key or --tls-client-ca";
+  }
+  if (c.plaintext) return std::nullopt;
+  if (!tls) {
+    return "refusing to serve without transport security: pass --tls-cert and --tls-key "
+           "(and --tls-client-ca for mutual TLS), or --plaintext for local development";
+  }
+  if (c.tls_cert_file.empty() || c.tls_key_file.empty()) {
+    return "--tls-cert and --tls-key go together";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 ParseResult ParseCommandLine(int argc, char** argv) {
   ParseResult result;
@@ -155,6 +178,21 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
 
+  app.add_option("--tls-cert", c.tls_cert_file, "PEM certificate chain the gRPC port serves")
+      ->envname("LIFECYCLE_TLS_CERT");
+  app.add_option("--tls-key", c.tls_key_file, "PEM private key of --tls-cert")
+      ->envname("LIFECYCLE_TLS_KEY");
+  app.add_option("--tls-client-ca", c.tls_client_ca_file,
+                 "PEM CA bundle: require and verify a client certificate (mutual TLS)")
+      ->envname("LIFECYCLE_TLS_CLIENT_CA");
+  app.add_option("--max-message-bytes", c.max_message_bytes,
+                 "Largest request accepted; larger ones get RESOURCE_EXHAUSTED unparsed")
+      ->envname("LIFECYCLE_MAX_MESSAGE_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(64 * 1024, 64 * 1024 * 1024));
+  app.add_flag("--plaintext", c.plaintext, "Serve without TLS (local development on loopback only)")
+      ->envname("LIFECYCLE_PLAINTEXT");
+
   // Subcommands inherit this: `lifecycled migrate --dsn ...` reaches --dsn.
   app.fallthrough();
   auto* migrate = app.add_subcommand("migrate", "Apply pending migrations and exit");
@@ -185,6 +223,11 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   if (c.dsn.empty()) {
     std::cerr << "--dsn (or LIFECYCLE_DSN) is required\n";
     result.exit_code = 2;
+  } else if (c.command == Command::kServe) {
+    if (const auto problem = TransportProblem(c)) {
+      std::cerr << *problem << "\n";
+      result.exit_code = 2;
+    }
   }
   return result;
 }

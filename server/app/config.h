@@ -47,6 +47,16 @@ struct Config {
   std::vector<std::string> http_cors_origins;
   int http_max_body_bytes = 1 << 20;
   int http_threads = 16;
+  // Transport security of the gRPC port (serve only): TLS from a certificate
+  // and key, mutual TLS when a client CA is given too. Plaintext only when
+  // asked for; with neither the server refuses to start.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  bool plaintext = false;
+  // Largest request message accepted; a bigger one is RESOURCE_EXHAUSTED
+  // before it is parsed.
+  int max_message_bytes = 4 * 1024 * 1024;
 };
 
 // Parses argv. Returns an exit code when the process should stop right away

@@ -55,7 +55,11 @@ int Serve(const lifecycle::app::Config& config) {
   lifecycle::app::Server server(config);
   const int port = server.Start();
   LogEvent(spdlog::level::info, "listening",
-           {{"address", config.listen}, {"port", std::to_string(port)}});
+           {{"address", config.listen},
+            {"port", std::to_string(port)},
+            {"transport", config.plaintext                    ? "plaintext"
+                          : config.tls_client_ca_file.empty() ? "tls"
+                                                              : "mutual_tls"}});
   // Written before --port-file, so whoever waits for that finds both.
   if (server.http_port() != 0 && !config.http_port_file.empty()) {
     std::ofstream(config.http_port_file) << server.http_port() << "\n";

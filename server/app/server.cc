@@ -7,7 +7,9 @@
 
 #include "grpc/health/v1/health.pb.h"
 #include "server/api/call_observer.h"
+#include "server/api/malformed_request.h"
 #include "server/api/structured_log.h"
+#include "server/app/transport_security.h"
 #include "server/gateway/registered_services.h"
 
 namespace lifecycle::app {
@@ -18,12 +20,21 @@ storage::SessionOptions SessionOptionsFrom(const Config& config) {
                                  .default_statement_timeout = config.statement_timeout};
 }
 
+// Calls run as lifecycle_app: row-level security confines each transaction
+// to the caller's tenant. Background jobs that work across tenants keep the
+// login role (SessionOptionsFrom).
+storage::SessionOptions RequestSessionOptions(const Config& config) {
+  auto options = SessionOptionsFrom(config);
+  options.role = std::string(storage::kRequestRole);
+  return options;
+}
+
 }  // namespace
 
 Server::Server(const Config& config)
     : config_(config),
       pool_(storage::SessionPoolOptions{
-          .session = SessionOptionsFrom(config),
+          .session = RequestSessionOptions(config),
           .size = config.pool_size,
           .queue_capacity = static_cast<std::size_t>(config.queue_capacity),
           .bulk_write_limit = config.ingest_concurrency}),
@@ -55,7 +66,11 @@ int Server::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config_.listen, ServerCredentialsFrom(config_), &port);
+  builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<api::MalformedRequestInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&customer_service_);
   builder.RegisterService(&admin_service_);
   builder.RegisterService(&lifecycle_service_);

@@ -11,6 +11,12 @@ namespace lifecycle::domain {
 
 using Timestamp = std::chrono::system_clock::time_point;
 
+// Who erased a customer's personal data (a key id), and when.
+struct CustomerErasure {
+  Timestamp erase_time;
+  std::string erased_by;
+};
+
 struct Customer {
   std::string customer_id;
   std::string attributes_json = "{}";  // a JSON object, stored as JSONB
@@ -20,6 +26,7 @@ struct Customer {
   Timestamp create_time;
   Timestamp update_time;
   Timestamp stage_enter_time;
+  std::optional<CustomerErasure> erasure;
 };
 
 // What ListCustomers narrows by; unset members match everything.

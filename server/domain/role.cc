@@ -8,7 +8,8 @@ bool Allows(Role role, Permission permission) {
       return true;
     case Role::kService:
       return permission == Permission::kReadCustomers ||
-             permission == Permission::kWriteCustomers || permission == Permission::kMoveCustomers;
+             permission == Permission::kWriteCustomers ||
+             permission == Permission::kMoveCustomers || permission == Permission::kEraseCustomers;
     case Role::kSupport:
       return permission == Permission::kReadCustomers || permission == Permission::kMoveCustomers ||
              permission == Permission::kSupportActions;

@@ -16,6 +16,7 @@ enum class Permission {
   kMoveCustomers,   // lifecycle transitions (support too: moves with a reason)
   kSupportActions,  // follow-ups, checklist steps, guard overrides
   kManageTenant,    // keys, segments, templates, policies
+  kEraseCustomers,  // EraseCustomer: admin and service (the data owner's systems)
 };
 
 bool Allows(Role role, Permission permission);

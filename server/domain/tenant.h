@@ -26,6 +26,7 @@ struct ApiKey {
   Timestamp create_time;
   std::optional<Timestamp> expire_time;
   std::optional<Timestamp> revoke_time;
+  std::optional<Timestamp> last_use_time;  // approximate (see Authenticator)
 
   // Usable at `now`: not revoked and not expired.
   bool ActiveAt(Timestamp now) const {

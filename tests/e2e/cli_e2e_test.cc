@@ -31,6 +31,11 @@ TEST(CliE2eTest, HelpListsEveryFlagWithItsEnvironmentVariable) {
       {"--http-cors-origins", "LIFECYCLE_HTTP_CORS_ORIGINS"},
       {"--http-max-body-bytes", "LIFECYCLE_HTTP_MAX_BODY_BYTES"},
       {"--http-threads", "LIFECYCLE_HTTP_THREADS"},
+      {"--tls-cert", "LIFECYCLE_TLS_CERT"},
+      {"--tls-key", "LIFECYCLE_TLS_KEY"},
+      {"--tls-client-ca", "LIFECYCLE_TLS_CLIENT_CA"},
+      {"--plaintext", "LIFECYCLE_PLAINTEXT"},
+      {"--max-message-bytes", "LIFECYCLE_MAX_MESSAGE_BYTES"},
   };
   for (const auto& [flag, env] : flags) {
     EXPECT_TRUE(std::regex_search(help.output, std::regex(flag + "\\b.*Env:" + env + "\\b")))

@@ -247,3 +247,36 @@ TEST_F(ApiKeyStoreTest, ListCursorInsideATieResumesAfterIt) {
 
 }  // namespace
 }  // namespace lifecycle
+
+namespace lifecycle {
+namespace {
+
+TEST_F(ApiKeyStoreTest, RecordUseWritesAtMostOnceAMinute) {
+  InTx([&](storage::ApiKeyStore& store) { return store.Insert(NewKey(tenant_, "k1")); });
+  auto last_use = [&] {
+    return InTx([&](storage::ApiKeyStore& store) { return store.FindByKeyId("k1"); })
+        ->last_use_time;
+  };
+  EXPECT_FALSE(last_use());
+
+  InTx([&](storage::ApiKeyStore& store) { store.RecordUse(tenant_, "k1"); });
+  const auto first = last_use();
+  ASSERT_TRUE(first);
+
+  InTx([&](storage::ApiKeyStore& store) { store.RecordUse(tenant_, "k1"); });
+  EXPECT_EQ(last_use(), first) << "a second use within the minute is not written";
+
+  db_.Query("UPDATE api_keys SET last_used_at = last_used_at - interval '2 minutes'");
+  InTx([&](storage::ApiKeyStore& store) { store.RecordUse(tenant_, "k1"); });
+  EXPECT_GE(*last_use(), *first) << "an older record is moved forward";
+}
+
+TEST_F(ApiKeyStoreTest, RecordUseTouchesOnlyThatTenantsKey) {
+  const std::string other = db_.CreateTenant("other");
+  InTx([&](storage::ApiKeyStore& store) { return store.Insert(NewKey(other, "k1")); });
+  InTx([&](storage::ApiKeyStore& store) { store.RecordUse(tenant_, "k1"); });
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM api_keys WHERE last_used_at IS NOT NULL"), "0");
+}
+
+}  // namespace
+}  // namespace lifecycle

@@ -22,7 +22,11 @@ google::rpc::Status Details(const grpc::Status& status) {
 }  // namespace
 
 TestClient::TestClient(const std::string& address, std::string api_key)
-    : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+    : TestClient(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()),
+                 std::move(api_key)) {}
+
+TestClient::TestClient(std::shared_ptr<grpc::Channel> channel, std::string api_key)
+    : channel_(std::move(channel)),
       api_key_(std::move(api_key)),
       customers_(v1::CustomerService::NewStub(channel_)),
       admin_(v1::AdminService::NewStub(channel_)),

@@ -21,7 +21,8 @@ namespace lifecycle::testing {
 // Stubs for one server, calling with one API key (empty: no key).
 class TestClient {
  public:
-  TestClient(const std::string& address, std::string api_key);
+  TestClient(const std::string& address, std::string api_key);  // plaintext
+  TestClient(std::shared_ptr<grpc::Channel> channel, std::string api_key);
 
   // A context carrying the key and a 10 s deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;

@@ -82,6 +82,10 @@ ServerProcess::ServerProcess(const std::string& dsn, std::vector<std::string> ex
   }
   // Written (before port_file) only when extra_args has --http-listen.
   args.insert(args.end(), {"--http-port-file", dir_ + "/http-port"});
+  // Loopback test servers are plaintext unless the test brings certificates.
+  if (std::find(extra_args.begin(), extra_args.end(), "--tls-cert") == extra_args.end()) {
+    args.push_back("--plaintext");
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = Spawn(args, {}, dir_ + "/server.log");
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -7,7 +7,8 @@
 
 namespace lifecycle::testing {
 
-// The real lifecycled binary (LIFECYCLE_BIN) serving on 127.0.0.1, port 0.
+// The real lifecycled binary (LIFECYCLE_BIN) serving on 127.0.0.1, port 0,
+// with --plaintext unless `extra_args` has --tls-cert.
 // The constructor returns once the port is bound; the destructor sends
 // SIGTERM and waits.
 class ServerProcess {
@@ -20,6 +21,7 @@ class ServerProcess {
   int port() const { return port_; }
   // The HTTP gateway's port when started with --http-listen, else 0.
   int http_port() const { return http_port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // SIGTERM and wait; returns the exit status (or -1 if it was killed).
   int Stop();

@@ -13,7 +13,7 @@ namespace {
 constexpr Role kAllRoles[] = {Role::kAdmin, Role::kService, Role::kSupport, Role::kReadonly};
 constexpr Permission kAllPermissions[] = {Permission::kReadCustomers, Permission::kWriteCustomers,
                                           Permission::kMoveCustomers, Permission::kSupportActions,
-                                          Permission::kManageTenant};
+                                          Permission::kManageTenant,  Permission::kEraseCustomers};
 
 std::string PermissionName(Permission permission) {
   switch (permission) {
@@ -27,6 +27,8 @@ std::string PermissionName(Permission permission) {
       return "SupportActions";
     case Permission::kManageTenant:
       return "ManageTenant";
+    case Permission::kEraseCustomers:
+      return "EraseCustomers";
   }
   return "Unknown";
 }
@@ -50,21 +52,25 @@ const std::vector<AllowsCase>& Matrix() {
       {Role::kAdmin, Permission::kMoveCustomers, true},
       {Role::kAdmin, Permission::kSupportActions, true},
       {Role::kAdmin, Permission::kManageTenant, true},
+      {Role::kAdmin, Permission::kEraseCustomers, true},
       {Role::kService, Permission::kReadCustomers, true},
       {Role::kService, Permission::kWriteCustomers, true},
       {Role::kService, Permission::kMoveCustomers, true},
       {Role::kService, Permission::kSupportActions, false},
       {Role::kService, Permission::kManageTenant, false},
+      {Role::kService, Permission::kEraseCustomers, true},
       {Role::kSupport, Permission::kReadCustomers, true},
       {Role::kSupport, Permission::kWriteCustomers, false},
       {Role::kSupport, Permission::kMoveCustomers, true},
       {Role::kSupport, Permission::kSupportActions, true},
       {Role::kSupport, Permission::kManageTenant, false},
+      {Role::kSupport, Permission::kEraseCustomers, false},
       {Role::kReadonly, Permission::kReadCustomers, true},
       {Role::kReadonly, Permission::kWriteCustomers, false},
       {Role::kReadonly, Permission::kMoveCustomers, false},
       {Role::kReadonly, Permission::kSupportActions, false},
       {Role::kReadonly, Permission::kManageTenant, false},
+      {Role::kReadonly, Permission::kEraseCustomers, false},
   };
   return *matrix;
 }
