@@ -201,21 +201,41 @@ async function completeStep(stepId) {
   }
 }
 
-// CrossSellService may not be deployed yet: say so instead of failing.
+// Readiness in words, what stands in the way, and what to offer next with
+// the evidence a support agent can repeat ("9 in 10 customers holding ...").
+// CrossSellService may not be deployed on an older server: say so.
 async function loadCrossSell(customerId) {
   const box = $('cross-sell');
   box.replaceChildren();
+  box.className = '';
   try {
-    const response = await call('CrossSellService/GetCrossSellReadiness', { customerId });
-    const readiness = response.readiness || response;
+    const { readiness = {} } = await call('CrossSellService/GetCrossSellReadiness', { customerId });
     const list = document.createElement('dl');
     list.className = 'facts';
-    for (const [key, value] of Object.entries(readiness)) {
+    const fact = (term, text) => {
       const dt = document.createElement('dt');
-      dt.textContent = key;
+      dt.textContent = term;
       const dd = document.createElement('dd');
-      dd.textContent = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      dd.textContent = text;
       list.append(dt, dd);
+    };
+    fact('Readiness', (readiness.readiness || 'READINESS_UNSPECIFIED').replace('READINESS_', ''));
+    for (const issue of readiness.issues || []) fact('Blocked by', issue.description || issue.blocker);
+    for (const reason of readiness.reasons || []) fact('Why', reason);
+    for (const next of readiness.nextProducts || []) {
+      const product = next.product || {};
+      const evidence = next.evidence || {};
+      const parts = [];
+      if (evidence.rule) {
+        parts.push(`confidence ${Math.round((evidence.rule.confidence || 0) * 100)}% from `
+          + `${(evidence.rule.antecedentProductIds || []).join(' + ')}`);
+      }
+      if (evidence.ladderStep) parts.push(`ladder step ${evidence.ladderStep}`);
+      if (evidence.segmentTakeUpRate) {
+        parts.push(`segment take-up ${Math.round(evidence.segmentTakeUpRate * 100)}%`);
+      }
+      fact('Offer next', `${product.displayName || product.productId}`
+        + (parts.length ? ` (${parts.join('; ')})` : ''));
     }
     box.appendChild(list);
   } catch (error) {

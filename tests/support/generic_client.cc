@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "lifecycle/v1/admin.grpc.pb.h"
+#include "lifecycle/v1/cross_sell.grpc.pb.h"
 #include "lifecycle/v1/customer.grpc.pb.h"
 #include "lifecycle/v1/lifecycle.grpc.pb.h"
 #include "lifecycle/v1/onboarding.grpc.pb.h"
@@ -28,7 +29,8 @@ void LinkKnownServices() {
   for (const auto* type :
        {v1::GetTenantRequest::descriptor(), v1::GetCustomerRequest::descriptor(),
         v1::GetCustomerStageRequest::descriptor(), v1::GetChecklistRequest::descriptor(),
-        v1::GetHealthRequest::descriptor(), v1::GetSegmentRequest::descriptor()}) {
+        v1::GetHealthRequest::descriptor(), v1::GetSegmentRequest::descriptor(),
+        v1::GetCrossSellReadinessRequest::descriptor()}) {
     (void)type;
   }
 }
