@@ -55,6 +55,14 @@ domain::Stage CheckMinStage(domain::Violations& violations, const std::string& f
   return domain::Stage::kRetained;
 }
 
+// A request that only names one object: its id, checked.
+std::string SingleId(const char* field, const std::string& id) {
+  domain::Violations violations;
+  CheckId(violations, field, id);
+  std::move(violations).ThrowIfAny();
+  return id;
+}
+
 }  // namespace
 
 domain::Product ValidateCreateProduct(const v1::CreateProductRequest& request) {
@@ -151,10 +159,7 @@ domain::ProductLadder ValidateSetProductLadder(const v1::SetProductLadderRequest
 }
 
 std::string ValidateGetProductLadder(const v1::GetProductLadderRequest& request) {
-  domain::Violations violations;
-  CheckId(violations, "segment_id", request.segment_id());
-  std::move(violations).ThrowIfAny();
-  return request.segment_id();
+  return SingleId("segment_id", request.segment_id());
 }
 
 CustomerProduct ValidateAddHolding(const v1::AddHoldingRequest& request) {
@@ -166,10 +171,7 @@ CustomerProduct ValidateRemoveHolding(const v1::RemoveHoldingRequest& request) {
 }
 
 std::string ValidateListHoldings(const v1::ListHoldingsRequest& request) {
-  domain::Violations violations;
-  CheckId(violations, "customer_id", request.customer_id());
-  std::move(violations).ThrowIfAny();
-  return request.customer_id();
+  return SingleId("customer_id", request.customer_id());
 }
 
 RuleListQuery ValidateListAdoptionRules(const v1::ListAdoptionRulesRequest& request) {
@@ -182,10 +184,7 @@ RuleListQuery ValidateListAdoptionRules(const v1::ListAdoptionRulesRequest& requ
 }
 
 std::string ValidateGetCrossSellReadiness(const v1::GetCrossSellReadinessRequest& request) {
-  domain::Violations violations;
-  CheckId(violations, "customer_id", request.customer_id());
-  std::move(violations).ThrowIfAny();
-  return request.customer_id();
+  return SingleId("customer_id", request.customer_id());
 }
 
 ReadyListQuery ValidateListReadyCustomers(const v1::ListReadyCustomersRequest& request) {
