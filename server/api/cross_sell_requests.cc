@@ -63,16 +63,23 @@ std::string SingleId(const char* field, const std::string& id) {
   return id;
 }
 
-}  // namespace
-
-domain::Product ValidateCreateProduct(const v1::CreateProductRequest& request) {
-  domain::Violations violations;
+// The product of a create or update, with its request id checked; a missing
+// product is reported at once (nothing else can be checked without it).
+template <class Request>
+const v1::Product& RequiredProduct(domain::Violations& violations, const Request& request) {
   CheckRequestId(violations, request.request_id());
   if (!request.has_product()) {
     violations.Add("product", "is required");
     std::move(violations).ThrowIfAny();
   }
-  const v1::Product& in = request.product();
+  return request.product();
+}
+
+}  // namespace
+
+domain::Product ValidateCreateProduct(const v1::CreateProductRequest& request) {
+  domain::Violations violations;
+  const v1::Product& in = RequiredProduct(violations, request);
   CheckId(violations, "product.product_id", in.product_id());
   CheckRequiredText(violations, "product.display_name", in.display_name(),
                     domain::kMaxProductNameLength);
@@ -87,12 +94,7 @@ domain::Product ValidateCreateProduct(const v1::CreateProductRequest& request) {
 
 storage::ProductChange ValidateUpdateProduct(const v1::UpdateProductRequest& request) {
   domain::Violations violations;
-  CheckRequestId(violations, request.request_id());
-  if (!request.has_product()) {
-    violations.Add("product", "is required");
-    std::move(violations).ThrowIfAny();
-  }
-  const v1::Product& in = request.product();
+  const v1::Product& in = RequiredProduct(violations, request);
   CheckId(violations, "product.product_id", in.product_id());
   storage::ProductChange change{.product_id = in.product_id()};
   if (!in.display_name().empty()) {

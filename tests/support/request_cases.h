@@ -46,6 +46,13 @@ struct Case {
   Fields fields;  // every violated field path; empty = valid
 };
 
+// The cases with their expected fields sorted, as ViolatedFields returns them.
+template <class Request>
+std::vector<Case<Request>> SortFields(std::vector<Case<Request>> cases) {
+  for (auto& c : cases) c.fields = Sorted(c.fields);
+  return cases;
+}
+
 template <class Request>
 void PrintTo(const Case<Request>& c, std::ostream* os) {
   *os << c.name;

@@ -20,13 +20,8 @@ using validation_testing::Case;
 using validation_testing::CaseName;
 using validation_testing::Fields;
 using validation_testing::Sorted;
+using validation_testing::SortFields;
 using validation_testing::ViolatedFields;
-
-template <class Request>
-std::vector<Case<Request>> SortFields(std::vector<Case<Request>> cases) {
-  for (auto& c : cases) c.fields = Sorted(c.fields);
-  return cases;
-}
 
 // Each table: a valid request, spoiled one way per case.
 #define REQUEST_TABLE(Suite, Request, Valid, Validate, ...)                                     \

@@ -30,6 +30,7 @@ using validation_testing::Case;
 using validation_testing::CaseName;
 using validation_testing::Fields;
 using validation_testing::Sorted;
+using validation_testing::SortFields;
 using validation_testing::ViolatedFields;
 
 // Bounds of google.protobuf.Timestamp: 0001-01-01T00:00:00Z and
@@ -51,12 +52,6 @@ domain::FieldViolation OnlyViolation(const std::function<void()>& fn) {
   }
   ADD_FAILURE() << "expected INVALID_ARGUMENT";
   return {};
-}
-
-template <class Request>
-std::vector<Case<Request>> SortFields(std::vector<Case<Request>> cases) {
-  for (auto& c : cases) c.fields = Sorted(c.fields);
-  return cases;
 }
 
 google::protobuf::Timestamp Time(std::int64_t seconds, std::int32_t nanos) {

@@ -20,13 +20,8 @@ using validation_testing::Case;
 using validation_testing::CaseName;
 using validation_testing::Fields;
 using validation_testing::Sorted;
+using validation_testing::SortFields;
 using validation_testing::ViolatedFields;
-
-template <class Request>
-std::vector<Case<Request>> SortFields(std::vector<Case<Request>> cases) {
-  for (auto& c : cases) c.fields = Sorted(c.fields);
-  return cases;
-}
 
 void AddStep(v1::ChecklistTemplate& t, const std::string& step_id, bool required) {
   auto* step = t.add_steps();
