@@ -88,14 +88,30 @@ void CallScope::Idempotent(const google::protobuf::Message& request, const std::
   });
 }
 
+grpc::Status CallRunner::Guarded(std::string_view method, const std::function<void()>& body) {
+  try {
+    body();
+    return grpc::Status::OK;
+  } catch (const domain::Error& error) {
+    if (error.code() == domain::ErrorCode::kInternal) {
+      LogEvent(spdlog::level::err, "internal_error",
+               {{"method", std::string(method)}, {"error", error.message()}});
+    }
+    return ToGrpcStatus(error);
+  } catch (const std::exception& error) {
+    LogEvent(spdlog::level::err, "internal_error",
+             {{"method", std::string(method)}, {"error", error.what()}});
+    return grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+  }
+}
+
 grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const RpcInfo& rpc,
                                  storage::Session& session,
                                  const std::function<void(CallScope&)>& handler,
                                  std::string* tenant_id, std::string* request_id) {
   domain::Principal principal;
   std::optional<CallScope> scope;
-  grpc::Status status;
-  try {
+  const grpc::Status status = Guarded(rpc.method, [&] {
     principal = authenticator_.Authenticate(AuthorizationHeader(*context), session);
     *tenant_id = principal.tenant_id;
     if (!domain::Allows(principal.role, rpc.permission)) {
@@ -105,17 +121,7 @@ grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const Rpc
     }
     scope.emplace(principal, session, context->deadline(), rpc.method);
     handler(*scope);
-  } catch (const domain::Error& error) {
-    status = ToGrpcStatus(error);
-    if (error.code() == domain::ErrorCode::kInternal) {
-      LogEvent(spdlog::level::err, "internal_error",
-               {{"method", std::string(rpc.method)}, {"error", error.message()}});
-    }
-  } catch (const std::exception& error) {
-    status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
-    LogEvent(spdlog::level::err, "internal_error",
-             {{"method", std::string(rpc.method)}, {"error", error.what()}});
-  }
+  });
   if (scope) *request_id = scope->request_id();
   return status;
 }
@@ -146,7 +152,8 @@ grpc::Status CallRunner::Busy() {
                       "server busy: too many calls in flight; retry with backoff");
 }
 
-std::function<void(CallScope&)> CallRunner::RateLimited(std::function<void(CallScope&)> handler) {
+std::function<void(CallScope&)> CallRunner::WithRateLimit(std::function<void(CallScope&)> handler) {
+  if (!rate_limiter_ || !rate_limiter_->enabled()) return handler;
   return [this, handler = std::move(handler)](CallScope& call) {
     if (!rate_limiter_->TryAcquire(call.principal().key_id)) {
       throw domain::Error::ResourceExhausted(
@@ -194,7 +201,7 @@ grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context
     reactor->Finish(Draining());
     return reactor;
   }
-  if (rate_limiter_ && rate_limiter_->enabled()) handler = RateLimited(std::move(handler));
+  handler = WithRateLimit(std::move(handler));
   auto run = [this, context, reactor, rpc, started,
               handler = std::move(handler)](storage::Session& session) {
     std::string tenant_id;

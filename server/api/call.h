@@ -91,12 +91,23 @@ class CallRunner {
                        storage::Session& session, const std::function<void(CallScope&)>& handler,
                        std::string* tenant_id, std::string* request_id);
 
+  // Runs `body`, turning whatever it throws into the call's status (the
+  // mapping in status_mapping.cc); an INTERNAL error is logged with its
+  // cause, which never reaches the client. Execute's error handling.
+  static grpc::Status Guarded(std::string_view method, const std::function<void()>& body);
+
+  // `handler`, counted first against its API key's rate limit when one is
+  // set (server/api/rate_limiter.h); over it RESOURCE_EXHAUSTED.
+  std::function<void(CallScope&)> WithRateLimit(std::function<void(CallScope&)> handler);
+
   // Queues work on the session pool; false when the queue is full.
+  // queue_capacity() is that bound.
+  std::size_t queue_capacity() const { return pool_.capacity(); }
+  int pool_size() const { return pool_.size(); }
   bool Submit(std::function<void(storage::Session&)> task,
               storage::Lane lane = storage::Lane::kDefault);
 
-  // Unary calls are then counted against their API key's rate limit
-  // (server/api/rate_limiter.h); over it they get RESOURCE_EXHAUSTED.
+  // Unary calls are then counted against their API key's rate limit.
   void set_rate_limiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
 
   // The one log line per call.
@@ -119,8 +130,6 @@ class CallRunner {
   static grpc::Status Draining();
 
  private:
-  std::function<void(CallScope&)> RateLimited(std::function<void(CallScope&)> handler);
-
   storage::SessionPool& pool_;
   Authenticator& authenticator_;
   RateLimiter* rate_limiter_ = nullptr;
