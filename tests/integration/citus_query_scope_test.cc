@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "tests/support/sql_tenant_scope.h"
@@ -140,6 +141,41 @@ TEST(CitusQueryScopeTest, AllowListHasNoStaleEntries) {
                                      reference.statement.name == entry.statement;
                             }))
         << entry.file << " " << entry.statement << " is tied now: drop it from the allow list";
+  }
+}
+
+// docs/scaling.md distributes every tenant table, each after the tables its
+// foreign keys reference (Citus refuses a key to a table not yet
+// distributed), and leaves schema_migrations local.
+TEST(CitusQueryScopeTest, TheScalingGuideDistributesEveryTableInForeignKeyOrder) {
+  TestDatabase db;
+  const std::string guide =
+      ReadFile(std::filesystem::path(LIFECYCLE_SOURCE_DIR) / "docs" / "scaling.md");
+  std::map<std::string, std::size_t> position;
+  const std::string call = "SELECT create_distributed_table('";
+  for (auto at = guide.find(call); at != std::string::npos; at = guide.find(call, at + 1)) {
+    const auto name_start = at + call.size();
+    position.emplace(guide.substr(name_start, guide.find('\'', name_start) - name_start),
+                     position.size());
+  }
+  const std::string tables = db.Query(
+      "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c"
+      " JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')");
+  std::stringstream in(tables);
+  for (std::string table; std::getline(in, table, ',');) {
+    EXPECT_EQ(position.contains(table), table != "schema_migrations") << table;
+  }
+  const std::string keys = db.Query(
+      "SELECT string_agg(conrelid::regclass::text || '>' || confrelid::regclass::text, ',')"
+      " FROM pg_constraint WHERE contype = 'f' AND conrelid <> confrelid");
+  std::stringstream key_list(keys);
+  for (std::string key; std::getline(key_list, key, ',');) {
+    const std::string from = key.substr(0, key.find('>'));
+    const std::string to = key.substr(key.find('>') + 1);
+    if (position.contains(from) && position.contains(to)) {
+      EXPECT_LT(position[to], position[from]) << from << " references " << to;
+    }
   }
 }
 
