@@ -206,76 +206,66 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, CitusQueryScopeScanTest,
     ::testing::Values(
         ScanCase{"JoinWithoutTenant",
-                 R"(const Statement kQ{"x_query", "SELECT 1 FROM holdings h JOIN customers c"
-                      " ON c.customer_id = h.customer_id WHERE h.tenant_id = $1::uuid"};)",
+                 R"src(const Statement kQ{"x_query", "SELECT 1 FROM holdings h JOIN customers c"
+                      " ON c.customer_id = h.customer_id WHERE h.tenant_id = $1::uuid"};)src",
                  {"customers c"}},
         ScanCase{"JoinOnTenant",
-                 R"(const Statement kQ{"x_query", "SELECT 1 FROM holdings h JOIN customers c"
-                      " ON c.tenant_id = h.tenant_id AND c.customer_id = h.customer_id"};)",
+                 R"src(const Statement kQ{"x_query", "SELECT 1 FROM holdings h JOIN customers c"
+                      " ON c.tenant_id = h.tenant_id AND c.customer_id = h.customer_id"};)src",
                  {}},
         ScanCase{"BothPinnedToTheCaller",
-                 R"(const Statement kQ{"x_query", "SELECT 1 FROM holdings h JOIN customers c"
+                 R"src(const Statement kQ{"x_query", "SELECT 1 FROM holdings h JOIN customers c"
                       " ON c.customer_id = h.customer_id WHERE h.tenant_id = $1::uuid"
-                      " AND $1::uuid = c.tenant_id"};)",
+                      " AND $1::uuid = c.tenant_id"};)src",
                  {}},
         ScanCase{"JoinUsingTenant",
-                 R"(const Statement kQ{"x_query", "SELECT 1 FROM holdings h"
-                      " JOIN customers c USING (tenant_id, customer_id)"};)",
-                 {}
-}
-,
-    ScanCase{"JoinUsingOtherColumns",
-             R"(const Statement kQ{"x_query", "SELECT 1 FROM holdings h"
-                      " JOIN customers c USING (customer_id) WHERE h.tenant_id = $1"};)",
-             {"customers c"}},
-    ScanCase{"CommaFrom",
-             R"(const Statement kQ{"x_query", "SELECT 1 FROM holdings h, customers c"
-                      " WHERE h.tenant_id = $1 AND c.customer_id = h.customer_id"};)",
-             {"customers c"}},
-    ScanCase{"CorrelatedSubquery",
-             R"(const Statement kQ{"x_query", "SELECT (SELECT count(*) FROM signals s"
+                 R"src(const Statement kQ{"x_query", "SELECT 1 FROM holdings h"
+                      " JOIN customers c USING (tenant_id, customer_id)"};)src",
+                 {}},
+        ScanCase{"JoinUsingOtherColumns",
+                 R"src(const Statement kQ{"x_query", "SELECT 1 FROM holdings h"
+                      " JOIN customers c USING (customer_id) WHERE h.tenant_id = $1"};)src",
+                 {"customers c"}},
+        ScanCase{"CommaFrom",
+                 R"src(const Statement kQ{"x_query", "SELECT 1 FROM holdings h, customers c"
+                      " WHERE h.tenant_id = $1 AND c.customer_id = h.customer_id"};)src",
+                 {"customers c"}},
+        ScanCase{"CorrelatedSubquery",
+                 R"src(const Statement kQ{"x_query", "SELECT (SELECT count(*) FROM signals s"
                       " WHERE s.customer_id = c.customer_id) FROM customers c"
-                      " WHERE c.tenant_id = $1"};)",
-             {"signals s"}},
-    ScanCase{"UnaliasedTables",
-             R"(const Statement kQ{"x_query", "DELETE FROM holdings WHERE tenant_id = $1"
-                      " AND customer_id IN (SELECT customer_id FROM customers)"};)",
-                 {
-  "customers customers"
-}
-}
-, ScanCase{"UnaliasedTablesEachPinned",
-           R"(const Statement kQ{"x_query", "DELETE FROM holdings WHERE tenant_id = $1"
+                      " WHERE c.tenant_id = $1"};)src",
+                 {"signals s"}},
+        ScanCase{"UnaliasedTables",
+                 R"src(const Statement kQ{"x_query", "DELETE FROM holdings WHERE tenant_id = $1"
+                      " AND customer_id IN (SELECT customer_id FROM customers)"};)src",
+                 {"customers customers"}},
+        ScanCase{"UnaliasedTablesEachPinned",
+                 R"src(const Statement kQ{"x_query", "DELETE FROM holdings WHERE tenant_id = $1"
                       " AND customer_id IN (SELECT customer_id FROM customers"
-                      " WHERE tenant_id = $1)"};)",
-                 {}
-}
-,
-    ScanCase{"MacrosAreExpanded",
-             "#define FROM_BOTH \" FROM holdings h JOIN customers c\" \\\n"
-             "  \" ON c.customer_id = h.customer_id\"\n"
-             "#define PIN(alias) \" WHERE \" alias \".tenant_id = $1\"\n"
-             R"(const Statement kQ{"x_query", "SELECT 1" FROM_BOTH PIN("h")};)",
-             {"customers c"}},
-    ScanCase{"DynamicSqlIsSpliced",
-             R"(std::string Q(const std::string& rule) {
+                      " WHERE tenant_id = $1)"};)src",
+                 {}},
+        ScanCase{"MacrosAreExpanded",
+                 "#define FROM_BOTH \" FROM holdings h JOIN customers c\" \\\n"
+                 "  \" ON c.customer_id = h.customer_id\"\n"
+                 "#define PIN(alias) \" WHERE \" alias \".tenant_id = $1\"\n"
+                 R"src(const Statement kQ{"x_query", "SELECT 1" FROM_BOTH PIN("h")};)src",
+                 {"customers c"}},
+        ScanCase{"DynamicSqlIsSpliced",
+                 R"src(std::string Q(const std::string& rule) {
                       const Statement kQ{"x_query", "SELECT 1 FROM holdings h WHERE " + rule +
                         " AND h.tenant_id = $1 AND EXISTS (SELECT 1 FROM signals s"
-                        " WHERE s.customer_id = h.customer_id)"};
-})",
-                 {
-  "signals s"
-}
-},
+                        " WHERE s.customer_id = h.customer_id)"}; })src",
+                 {"signals s"}},
         ScanCase{"OneTableIsNotAJoin",
-                 R"(const Statement kQ{"x_query", "SELECT tenant_id::text FROM tenants"};)", {}},
-        ScanCase{"CommentsAndIncludesAreNotSql",
-                 "#include \"storage/customers.h\"\n"
-                 "// SELECT 1 FROM holdings h JOIN customers c ON true\n"
-                 R"(const Statement kQ{"x_query", "SELECT 1 FROM holdings WHERE tenant_id = $1"};)",
-                 {}}),
-    [](const auto& info) {
-  return info.param.name; });
+                 R"src(const Statement kQ{"x_query", "SELECT tenant_id::text FROM tenants"};)src",
+                 {}},
+        ScanCase{
+            "CommentsAndIncludesAreNotSql",
+            "#include \"storage/customers.h\"\n"
+            "// SELECT 1 FROM holdings h JOIN customers c ON true\n"
+            R"src(const Statement kQ{"x_query", "SELECT 1 FROM holdings WHERE tenant_id = $1"};)src",
+            {}}),
+    [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace lifecycle::testing
