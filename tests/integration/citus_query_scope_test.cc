@@ -187,6 +187,9 @@ struct ScanCase {
   std::vector<std::string> untied;
 };
 
+// gtest names the case instead of dumping its bytes.
+void PrintTo(const ScanCase& scan_case, std::ostream* out) { *out << scan_case.name; }
+
 class CitusQueryScopeScanTest : public ::testing::TestWithParam<ScanCase> {};
 
 TEST_P(CitusQueryScopeScanTest, NamesExactlyTheUntiedReferences) {
