@@ -13,10 +13,12 @@
 #include "server/api/call_observer.h"
 #include "server/api/cancellable_reactor.h"
 #include "server/api/rate_limiter.h"
+#include "server/api/replica_reads.h"
 #include "server/api/status_mapping.h"
 #include "server/api/structured_log.h"
 #include "server/domain/error.h"
 #include "storage/idempotency_store.h"
+#include "storage/read_replica.h"
 #include "storage/session_pool.h"
 
 namespace lifecycle::api {
@@ -104,7 +106,7 @@ grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const Rpc
                                             "' may not call " + std::string(rpc.method));
     }
     scope.emplace(principal, session, context->deadline(), rpc.method);
-    handler(*scope);
+    if (!RunOnReadReplica(*context, rpc, principal, handler)) handler(*scope);
   } catch (const domain::Error& error) {
     status = ToGrpcStatus(error);
     if (error.code() == domain::ErrorCode::kInternal) {
@@ -118,6 +120,35 @@ grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const Rpc
   }
   if (scope) *request_id = scope->request_id();
   return status;
+}
+
+bool CallRunner::RunOnReadReplica(const grpc::CallbackServerContext& context, const RpcInfo& rpc,
+                                  const domain::Principal& principal,
+                                  const std::function<void(CallScope&)>& handler) {
+  // Checked on every call, so a bad value is refused with or without a replica.
+  const Consistency consistency = RequestedConsistency(context);
+  if (!read_replica_ || !ReadsFromReplica(rpc.method) || consistency == Consistency::kPrimary) {
+    return false;
+  }
+  auto lease = read_replica_->TryLease();
+  if (!lease) {
+    read_replica_->CountFallback();
+    return false;
+  }
+  CallScope scope(principal, lease->session(), context.deadline(), rpc.method);
+  try {
+    handler(scope);
+    return true;
+  } catch (const domain::Error& error) {
+    if (error.code() != domain::ErrorCode::kUnavailable) throw;
+    // Nothing from the replica is answered: the call runs again on the
+    // primary, and reads stay there until a probe proves the replica fresh.
+    LogEvent(spdlog::level::warn, "read_replica_lost",
+             {{"method", std::string(rpc.method)}, {"error", error.message()}});
+    read_replica_->ReportUnavailable();
+    read_replica_->CountFallback();
+    return false;
+  }
 }
 
 bool CallRunner::Submit(std::function<void(storage::Session&)> task, storage::Lane lane) {

@@ -18,8 +18,9 @@ class Message;
 }
 
 namespace lifecycle::storage {
+class ReadReplica;
 class SessionPool;
-}
+}  // namespace lifecycle::storage
 
 namespace lifecycle::api {
 
@@ -98,6 +99,9 @@ class CallRunner {
   // Unary calls are then counted against their API key's rate limit
   // (server/api/rate_limiter.h); over it they get RESOURCE_EXHAUSTED.
   void set_rate_limiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
+  // Replica-safe reads (server/api/replica_reads.h) then run on the read
+  // replica while it is fresh enough; everything else stays on the primary.
+  void set_read_replica(storage::ReadReplica* replica) { read_replica_ = replica; }
 
   // The one log line per call.
   static void Log(std::string_view method, const grpc::Status& status,
@@ -120,10 +124,17 @@ class CallRunner {
 
  private:
   std::function<void(CallScope&)> RateLimited(std::function<void(CallScope&)> handler);
+  // Runs the handler on the read replica when the call may and the replica
+  // is fresh enough. False when it did not run there, or the replica went
+  // away during the call: the caller then runs it on the primary.
+  bool RunOnReadReplica(const grpc::CallbackServerContext& context, const RpcInfo& rpc,
+                        const domain::Principal& principal,
+                        const std::function<void(CallScope&)>& handler);
 
   storage::SessionPool& pool_;
   Authenticator& authenticator_;
   RateLimiter* rate_limiter_ = nullptr;
+  storage::ReadReplica* read_replica_ = nullptr;
   std::mutex drain_mutex_;
   std::condition_variable drained_;
   bool draining_ = false;
