@@ -7,7 +7,7 @@
 namespace lifecycle::storage {
 namespace {
 
-constexpr TxOptions kProbeRead{.timeout = std::chrono::milliseconds{1000}, .single_read = true};
+const TxOptions kProbeRead{.timeout = std::chrono::milliseconds{1000}, .single_read = true};
 
 // WAL the primary has written (every commit before this moment lies below it).
 std::uint64_t PrimaryWalPosition(Session& primary) {

@@ -140,12 +140,17 @@ bool CallRunner::RunOnReadReplica(const grpc::CallbackServerContext& context, co
     handler(scope);
     return true;
   } catch (const domain::Error& error) {
-    if (error.code() != domain::ErrorCode::kUnavailable) throw;
-    // Nothing from the replica is answered: the call runs again on the
-    // primary, and reads stay there until a probe proves the replica fresh.
-    LogEvent(spdlog::level::warn, "read_replica_lost",
-             {{"method", std::string(rpc.method)}, {"error", error.message()}});
-    read_replica_->ReportUnavailable();
+    // A listed read throws ABORTED only when a replica query was cancelled
+    // by a conflict with replay; it runs again on the primary. UNAVAILABLE:
+    // the replica went away; reads stay on the primary until a probe proves
+    // it fresh again. Nothing from the failed attempt is answered.
+    if (error.code() == domain::ErrorCode::kUnavailable) {
+      LogEvent(spdlog::level::warn, "read_replica_lost",
+               {{"method", std::string(rpc.method)}, {"error", error.message()}});
+      read_replica_->ReportUnavailable();
+    } else if (error.code() != domain::ErrorCode::kAborted) {
+      throw;
+    }
     read_replica_->CountFallback();
     return false;
   }

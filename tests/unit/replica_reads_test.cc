@@ -8,13 +8,25 @@
 #include <set>
 #include <string>
 
-#include "lifecycle/v1/customer.grpc.pb.h"
+#include "lifecycle/v1/cross_sell.pb.h"
+#include "lifecycle/v1/customer.pb.h"
+#include "lifecycle/v1/lifecycle.pb.h"
+#include "lifecycle/v1/onboarding.pb.h"
+#include "lifecycle/v1/retention.pb.h"
+#include "lifecycle/v1/segment.pb.h"
 
 namespace lifecycle::api {
 namespace {
 
 // "/lifecycle.v1.CustomerService/GetCustomer" -> its descriptor, or nullptr.
 const google::protobuf::MethodDescriptor* Method(std::string_view path) {
+  // Links (and so registers) every service's file in the generated pool.
+  for (const auto* linked :
+       {v1::GetCustomerRequest::descriptor(), v1::GetCustomerStageRequest::descriptor(),
+        v1::GetChecklistRequest::descriptor(), v1::ListAtRiskCustomersRequest::descriptor(),
+        v1::PreviewSegmentRequest::descriptor(), v1::ListOffersRequest::descriptor()}) {
+    EXPECT_NE(linked, nullptr);
+  }
   std::string name(path.substr(1));
   name[name.find('/')] = '.';
   return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
