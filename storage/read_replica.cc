@@ -7,11 +7,19 @@
 namespace lifecycle::storage {
 namespace {
 
-const TxOptions kProbeRead{.timeout = std::chrono::milliseconds{1000}, .single_read = true};
+// Generous: a slow probe only delays the next proof (reads fall back to the
+// primary meanwhile as the last proof ages), while a probe that times out
+// under load would stop replica reads for nothing.
+TxOptions ProbeRead() {
+  TxOptions options;
+  options.timeout = std::chrono::milliseconds{5000};
+  options.single_read = true;
+  return options;
+}
 
 // WAL the primary has written (every commit before this moment lies below it).
 std::uint64_t PrimaryWalPosition(Session& primary) {
-  return primary.Run(kProbeRead, [](Transaction& tx) {
+  return primary.Run(ProbeRead(), [](Transaction& tx) {
     return tx.raw()
         .exec1("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")[0]
         .as<std::uint64_t>();
@@ -20,7 +28,7 @@ std::uint64_t PrimaryWalPosition(Session& primary) {
 
 // WAL the replica has replayed; nullopt when it is not a replica (any more).
 std::optional<std::uint64_t> ReplayedWalPosition(Session& replica) {
-  return replica.Run(kProbeRead, [](Transaction& tx) -> std::optional<std::uint64_t> {
+  return replica.Run(ProbeRead(), [](Transaction& tx) -> std::optional<std::uint64_t> {
     const auto row = tx.raw().exec1(
         "SELECT pg_is_in_recovery(), (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint");
     if (!row[0].as<bool>() || row[1].is_null()) return std::nullopt;
@@ -88,7 +96,7 @@ ReadReplica::ProbeResult ReadReplica::Probe() {
     return {.fresh = false, .problem = error.what()};
   }
   if (freshness_.FreshWithin(options_.max_lag, ReplicaFreshness::Clock::now()))
-    return {.fresh = true};
+    return {.fresh = true, .problem = {}};
   return {.fresh = false, .problem = "replica lag exceeds the bound"};
 }
 

@@ -60,7 +60,9 @@ TEST(ReplicaFreshnessTest, CaughtUpAsOfTheLatestPrimarySampleTheReplicaHasReplay
     }
     const auto as_of = freshness.CaughtUpAsOf();
     ASSERT_EQ(as_of.has_value(), c.caught_up_as_of_ms.has_value());
-    if (as_of) EXPECT_EQ(*as_of, At(*c.caught_up_as_of_ms));
+    if (as_of) {
+      EXPECT_EQ(*as_of, At(*c.caught_up_as_of_ms));
+    }
   }
 }
 
