@@ -137,6 +137,7 @@ TEST_F(ReadReplicaE2eTest, AReplicaBehindTheBoundIsNotRead) {
 TEST_F(ReadReplicaE2eTest, ReadsFallBackToThePrimaryWhileTheReplicaIsStopped) {
   StartWithReplica(kUnbounded);
   client_->CreateCustomer("c-1");
+  replica->WaitUntilCaughtUp();
   ASSERT_TRUE(WaitFor([&] { return ReplicaInUse(); }));
   EXPECT_EQ(VersionOf("c-1"), 1);  // opens a replica connection, which the stop cuts
 
@@ -161,6 +162,7 @@ TEST_F(ReadReplicaE2eTest, ReadsFallBackToThePrimaryWhileTheReplicaIsStopped) {
 TEST_F(ReadReplicaE2eTest, ConsistencyMetadataIsChecked) {
   StartWithReplica(kUnbounded);
   client_->CreateCustomer("c-1");
+  replica->WaitUntilCaughtUp();
   const struct {
     std::string value;
     grpc::StatusCode expected;

@@ -25,7 +25,7 @@ class StreamingReplica {
   // then falls behind the primary by every write made meanwhile.
   void PauseReplay();
   void ResumeReplay();
-  // True once the replica has replayed everything the primary had written
+  // Returns once the replica has replayed every write the primary had committed
   // when this was called.
   void WaitUntilCaughtUp();
 
