@@ -44,6 +44,9 @@ class SessionPool {
   ~SessionPool();  // Shutdown()
 
   bool TrySubmit(Task task, Lane lane = Lane::kDefault);
+  // Tasks that may wait in the queue; TrySubmit refuses past it.
+  std::size_t capacity() const { return capacity_; }
+  int size() const { return static_cast<int>(sessions_.size()); }
 
   // A snapshot for metrics.
   struct Stats {

@@ -90,14 +90,30 @@ void CallScope::Idempotent(const google::protobuf::Message& request, const std::
   });
 }
 
+grpc::Status CallRunner::Guarded(std::string_view method, const std::function<void()>& body) {
+  try {
+    body();
+    return grpc::Status::OK;
+  } catch (const domain::Error& error) {
+    if (error.code() == domain::ErrorCode::kInternal) {
+      LogEvent(spdlog::level::err, "internal_error",
+               {{"method", std::string(method)}, {"error", error.message()}});
+    }
+    return ToGrpcStatus(error);
+  } catch (const std::exception& error) {
+    LogEvent(spdlog::level::err, "internal_error",
+             {{"method", std::string(method)}, {"error", error.what()}});
+    return grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+  }
+}
+
 grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const RpcInfo& rpc,
                                  storage::Session& session,
                                  const std::function<void(CallScope&)>& handler,
                                  std::string* tenant_id, std::string* request_id) {
   domain::Principal principal;
   std::optional<CallScope> scope;
-  grpc::Status status;
-  try {
+  const grpc::Status status = Guarded(rpc.method, [&] {
     principal = authenticator_.Authenticate(AuthorizationHeader(*context), session);
     *tenant_id = principal.tenant_id;
     if (!domain::Allows(principal.role, rpc.permission)) {
@@ -106,54 +122,44 @@ grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const Rpc
                                             "' may not call " + std::string(rpc.method));
     }
     scope.emplace(principal, session, context->deadline(), rpc.method);
-    if (!RunOnReadReplica(*context, rpc, principal, handler)) handler(*scope);
-  } catch (const domain::Error& error) {
-    status = ToGrpcStatus(error);
-    if (error.code() == domain::ErrorCode::kInternal) {
-      LogEvent(spdlog::level::err, "internal_error",
-               {{"method", std::string(rpc.method)}, {"error", error.message()}});
-    }
-  } catch (const std::exception& error) {
-    status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
-    LogEvent(spdlog::level::err, "internal_error",
-             {{"method", std::string(rpc.method)}, {"error", error.what()}});
-  }
+    RequestedConsistency(*context);  // a bad value is refused on every call
+    handler(*scope);
+  });
   if (scope) *request_id = scope->request_id();
   return status;
 }
 
-bool CallRunner::RunOnReadReplica(const grpc::CallbackServerContext& context, const RpcInfo& rpc,
-                                  const domain::Principal& principal,
-                                  const std::function<void(CallScope&)>& handler) {
-  // Checked on every call, so a bad value is refused with or without a replica.
-  const Consistency consistency = RequestedConsistency(context);
-  if (!read_replica_ || !ReadsFromReplica(rpc.method) || consistency == Consistency::kPrimary) {
-    return false;
-  }
-  auto lease = read_replica_->TryLease();
-  if (!lease) {
-    read_replica_->CountFallback();
-    return false;
-  }
-  CallScope scope(principal, lease->session(), context.deadline(), rpc.method);
-  try {
-    handler(scope);
-    return true;
-  } catch (const domain::Error& error) {
-    // A listed read throws ABORTED only when a replica query was cancelled
-    // by a conflict with replay; it runs again on the primary. UNAVAILABLE:
-    // the replica went away; reads stay on the primary until a probe proves
-    // it fresh again. Nothing from the failed attempt is answered.
-    if (error.code() == domain::ErrorCode::kUnavailable) {
-      LogEvent(spdlog::level::warn, "read_replica_lost",
-               {{"method", std::string(rpc.method)}, {"error", error.message()}});
-      read_replica_->ReportUnavailable();
-    } else if (error.code() != domain::ErrorCode::kAborted) {
-      throw;
+std::function<void(CallScope&)> CallRunner::WithReadReplica(
+    grpc::CallbackServerContext* context, const RpcInfo& rpc,
+    std::function<void(CallScope&)> handler) {
+  if (!read_replica_ || !ReadsFromReplica(rpc.method)) return handler;
+  return [this, context, handler = std::move(handler)](CallScope& call) {
+    if (RequestedConsistency(*context) == Consistency::kPrimary) return handler(call);
+    auto lease = read_replica_->TryLease();
+    if (!lease) {
+      read_replica_->CountFallback();
+      return handler(call);
+    }
+    CallScope on_replica = call.WithSession(lease->session());
+    try {
+      return handler(on_replica);
+    } catch (const domain::Error& error) {
+      // A listed read throws ABORTED only when a replica query was
+      // cancelled by a conflict with replay. UNAVAILABLE: the replica went
+      // away; reads stay on the primary until a probe proves it fresh
+      // again. Either way the call runs again on the primary, and nothing
+      // from the failed attempt is answered.
+      if (error.code() == domain::ErrorCode::kUnavailable) {
+        LogEvent(spdlog::level::warn, "read_replica_lost",
+                 {{"method", std::string(call.method())}, {"error", error.message()}});
+        read_replica_->ReportUnavailable();
+      } else if (error.code() != domain::ErrorCode::kAborted) {
+        throw;
+      }
     }
     read_replica_->CountFallback();
-    return false;
-  }
+    handler(call);
+  };
 }
 
 bool CallRunner::Submit(std::function<void(storage::Session&)> task, storage::Lane lane) {
@@ -182,7 +188,8 @@ grpc::Status CallRunner::Busy() {
                       "server busy: too many calls in flight; retry with backoff");
 }
 
-std::function<void(CallScope&)> CallRunner::RateLimited(std::function<void(CallScope&)> handler) {
+std::function<void(CallScope&)> CallRunner::WithRateLimit(std::function<void(CallScope&)> handler) {
+  if (!rate_limiter_ || !rate_limiter_->enabled()) return handler;
   return [this, handler = std::move(handler)](CallScope& call) {
     if (!rate_limiter_->TryAcquire(call.principal().key_id)) {
       throw domain::Error::ResourceExhausted(
@@ -230,7 +237,8 @@ grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context
     reactor->Finish(Draining());
     return reactor;
   }
-  if (rate_limiter_ && rate_limiter_->enabled()) handler = RateLimited(std::move(handler));
+  // Rate limit outside: a read rerun on the primary is still one call.
+  handler = WithRateLimit(WithReadReplica(context, rpc, std::move(handler)));
   auto run = [this, context, reactor, rpc, started,
               handler = std::move(handler)](storage::Session& session) {
     std::string tenant_id;

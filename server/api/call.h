@@ -44,6 +44,11 @@ class CallScope {
   const domain::Principal& principal() const { return principal_; }
   const std::string& tenant_id() const { return principal_.tenant_id; }
   storage::Session& session() { return session_; }
+  std::string_view method() const { return method_; }
+  // The same call on another connection (the read replica's).
+  CallScope WithSession(storage::Session& session) const {
+    return CallScope(principal_, session, deadline_, method_);
+  }
 
   // Transaction options bounded by the client's deadline.
   storage::TxOptions Tx() const;
@@ -92,12 +97,31 @@ class CallRunner {
                        storage::Session& session, const std::function<void(CallScope&)>& handler,
                        std::string* tenant_id, std::string* request_id);
 
+  // Runs `body`, turning whatever it throws into the call's status (the
+  // mapping in status_mapping.cc); an INTERNAL error is logged with its
+  // cause, which never reaches the client. Execute's error handling.
+  static grpc::Status Guarded(std::string_view method, const std::function<void()>& body);
+
+  // `handler`, run on the read replica when the RPC is replica-safe
+  // (server/api/replica_reads.h), the caller did not ask for the primary
+  // and the replica is fresh enough; on the primary otherwise, and again on
+  // the primary when the replica fails during the call.
+  std::function<void(CallScope&)> WithReadReplica(grpc::CallbackServerContext* context,
+                                                  const RpcInfo& rpc,
+                                                  std::function<void(CallScope&)> handler);
+
+  // `handler`, counted first against its API key's rate limit when one is
+  // set (server/api/rate_limiter.h); over it RESOURCE_EXHAUSTED.
+  std::function<void(CallScope&)> WithRateLimit(std::function<void(CallScope&)> handler);
+
   // Queues work on the session pool; false when the queue is full.
+  // queue_capacity() is that bound.
+  std::size_t queue_capacity() const { return pool_.capacity(); }
+  int pool_size() const { return pool_.size(); }
   bool Submit(std::function<void(storage::Session&)> task,
               storage::Lane lane = storage::Lane::kDefault);
 
-  // Unary calls are then counted against their API key's rate limit
-  // (server/api/rate_limiter.h); over it they get RESOURCE_EXHAUSTED.
+  // Unary calls are then counted against their API key's rate limit.
   void set_rate_limiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
   // Replica-safe reads (server/api/replica_reads.h) then run on the read
   // replica while it is fresh enough; everything else stays on the primary.
@@ -123,14 +147,6 @@ class CallRunner {
   static grpc::Status Draining();
 
  private:
-  std::function<void(CallScope&)> RateLimited(std::function<void(CallScope&)> handler);
-  // Runs the handler on the read replica when the call may and the replica
-  // is fresh enough. False when it did not run there, or the replica went
-  // away during the call: the caller then runs it on the primary.
-  bool RunOnReadReplica(const grpc::CallbackServerContext& context, const RpcInfo& rpc,
-                        const domain::Principal& principal,
-                        const std::function<void(CallScope&)>& handler);
-
   storage::SessionPool& pool_;
   Authenticator& authenticator_;
   RateLimiter* rate_limiter_ = nullptr;

@@ -17,21 +17,16 @@ using domain::Permission;
 grpc::ServerUnaryReactor* LifecycleService::GetCustomerStage(
     grpc::CallbackServerContext* context, const v1::GetCustomerStageRequest* request,
     v1::GetCustomerStageResponse* response) {
-  static constexpr RpcInfo kRpc{"/lifecycle.v1.LifecycleService/GetCustomerStage",
-                                Permission::kReadCustomers};
-  return calls_.Unary(context, kRpc, [=](CallScope& call) {
+  // "What stage is this customer in now": the hot path, answered in batches.
+  if (!request->has_as_of()) return stage_lookups_.Lookup(context, request, response);
+  return calls_.Unary(context, kGetCustomerStage, [=](CallScope& call) {
     const auto query = ValidateGetCustomerStage(*request);
     auto stage = call.session().Run(call.SingleRead(), [&](storage::Transaction& tx) {
-      storage::LifecycleStore store(tx);
-      return query.as_of ? store.GetStageAsOf(call.tenant_id(), query.customer_id, *query.as_of)
-                         : store.GetStage(call.tenant_id(), query.customer_id);
+      return storage::LifecycleStore(tx).GetStageAsOf(call.tenant_id(), query.customer_id,
+                                                      *query.as_of);
     });
-    if (!stage) {
-      throw domain::Error::NotFound("customer '" + query.customer_id + "'" +
-                                    (query.as_of ? " at as_of" : ""));
-    }
-    *response->mutable_customer_stage() =
-        ToProto(*stage, query.as_of.value_or(std::chrono::system_clock::now()));
+    if (!stage) throw domain::Error::NotFound("customer '" + query.customer_id + "' at as_of");
+    *response->mutable_customer_stage() = ToProto(*stage, *query.as_of);
   });
 }
 

@@ -2,13 +2,15 @@
 
 #include "lifecycle/v1/lifecycle.grpc.pb.h"
 #include "server/api/call.h"
+#include "server/api/stage_lookups.h"
 #include "server/api/watch_hub.h"
 
 namespace lifecycle::api {
 
 class LifecycleService final : public v1::LifecycleService::CallbackService {
  public:
-  LifecycleService(CallRunner& calls, WatchHub& hub) : calls_(calls), hub_(hub) {}
+  LifecycleService(CallRunner& calls, WatchHub& hub)
+      : calls_(calls), hub_(hub), stage_lookups_(calls) {}
 
   grpc::ServerUnaryReactor* GetCustomerStage(grpc::CallbackServerContext* context,
                                              const v1::GetCustomerStageRequest* request,
@@ -29,6 +31,7 @@ class LifecycleService final : public v1::LifecycleService::CallbackService {
  private:
   CallRunner& calls_;
   WatchHub& hub_;
+  StageLookups stage_lookups_;  // GetCustomerStage without as_of
 };
 
 }  // namespace lifecycle::api

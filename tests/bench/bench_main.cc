@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "tests/bench/cpu_meter.h"
 #include "tests/bench/load_driver.h"
 #include "tests/bench/report.h"
 #include "tests/bench/rss_sampler.h"
@@ -29,6 +30,7 @@ struct Flags {
   int64_t max_calls = 10000000;
   int transition_customers = 100000;
   int server_pid = 0;
+  int postgres_pid = 0;
   std::vector<std::string> ceilings;  // NAME=calls_per_s
 };
 
@@ -76,6 +78,7 @@ ScenarioReport RunOne(Scenario& scenario, const Flags& flags) {
                    .max_calls = flags.max_calls});
   }
   RssSampler rss(flags.server_pid);
+  const CpuMeter cpu(flags.server_pid, flags.postgres_pid);
   LoadResult result = RunClosedLoop(scenario, flags.threads,
                                     {.duration = millis(flags.duration_s),
                                      .inflight_per_worker = flags.inflight,
@@ -87,6 +90,7 @@ ScenarioReport RunOne(Scenario& scenario, const Flags& flags) {
   report.errors = result.errors;
   report.seconds = result.seconds;
   report.peak_rss_mib = rss.StopAndPeakMib();
+  report.cpu = cpu.PerCall(result.ok);
   report.calls_per_s = result.seconds > 0 ? result.ok / result.seconds : 0;
   report.items_per_s = report.calls_per_s * scenario.items_per_call();
   report.latency = Summarize(result.latencies_ns);
@@ -127,6 +131,8 @@ int Main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--server-pid", flags.server_pid, "Sample this process's peak RSS (0: off)");
+  app.add_option("--postgres-pid", flags.postgres_pid,
+                 "The postmaster: count its and its children's CPU per call (0: off)");
   app.add_option("--ceiling", flags.ceilings,
                  "NAME=calls_per_s: print each scenario's ratio to it (repeatable)");
   CLI11_PARSE(app, argc, argv);

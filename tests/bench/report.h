@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/cpu_meter.h"
 #include "tests/bench/latency_stats.h"
 
 namespace lifecycle::bench {
@@ -20,6 +21,7 @@ struct ScenarioReport {
   double items_per_s = 0;  // calls_per_s * ids per call
   LatencySummary latency;
   double peak_rss_mib = 0;
+  CpuPerCall cpu;                    // microseconds of CPU per successful call
   std::optional<double> vs_echo;     // calls/s over echo's calls/s
   std::optional<double> vs_ceiling;  // calls/s over --ceiling NAME=value
 };
