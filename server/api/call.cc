@@ -13,10 +13,12 @@
 #include "server/api/call_observer.h"
 #include "server/api/cancellable_reactor.h"
 #include "server/api/rate_limiter.h"
+#include "server/api/replica_reads.h"
 #include "server/api/status_mapping.h"
 #include "server/api/structured_log.h"
 #include "server/domain/error.h"
 #include "storage/idempotency_store.h"
+#include "storage/read_replica.h"
 #include "storage/session_pool.h"
 
 namespace lifecycle::api {
@@ -120,10 +122,44 @@ grpc::Status CallRunner::Execute(grpc::CallbackServerContext* context, const Rpc
                                             "' may not call " + std::string(rpc.method));
     }
     scope.emplace(principal, session, context->deadline(), rpc.method);
+    RequestedConsistency(*context);  // a bad value is refused on every call
     handler(*scope);
   });
   if (scope) *request_id = scope->request_id();
   return status;
+}
+
+std::function<void(CallScope&)> CallRunner::WithReadReplica(
+    grpc::CallbackServerContext* context, const RpcInfo& rpc,
+    std::function<void(CallScope&)> handler) {
+  if (!read_replica_ || !ReadsFromReplica(rpc.method)) return handler;
+  return [this, context, handler = std::move(handler)](CallScope& call) {
+    if (RequestedConsistency(*context) == Consistency::kPrimary) return handler(call);
+    auto lease = read_replica_->TryLease();
+    if (!lease) {
+      read_replica_->CountFallback();
+      return handler(call);
+    }
+    CallScope on_replica = call.WithSession(lease->session());
+    try {
+      return handler(on_replica);
+    } catch (const domain::Error& error) {
+      // A listed read throws ABORTED only when a replica query was
+      // cancelled by a conflict with replay. UNAVAILABLE: the replica went
+      // away; reads stay on the primary until a probe proves it fresh
+      // again. Either way the call runs again on the primary, and nothing
+      // from the failed attempt is answered.
+      if (error.code() == domain::ErrorCode::kUnavailable) {
+        LogEvent(spdlog::level::warn, "read_replica_lost",
+                 {{"method", std::string(call.method())}, {"error", error.message()}});
+        read_replica_->ReportUnavailable();
+      } else if (error.code() != domain::ErrorCode::kAborted) {
+        throw;
+      }
+    }
+    read_replica_->CountFallback();
+    handler(call);
+  };
 }
 
 bool CallRunner::Submit(std::function<void(storage::Session&)> task, storage::Lane lane) {
@@ -201,7 +237,8 @@ grpc::ServerUnaryReactor* CallRunner::Unary(grpc::CallbackServerContext* context
     reactor->Finish(Draining());
     return reactor;
   }
-  handler = WithRateLimit(std::move(handler));
+  // Rate limit outside: a read rerun on the primary is still one call.
+  handler = WithRateLimit(WithReadReplica(context, rpc, std::move(handler)));
   auto run = [this, context, reactor, rpc, started,
               handler = std::move(handler)](storage::Session& session) {
     std::string tenant_id;

@@ -18,8 +18,9 @@ class Message;
 }
 
 namespace lifecycle::storage {
+class ReadReplica;
 class SessionPool;
-}
+}  // namespace lifecycle::storage
 
 namespace lifecycle::api {
 
@@ -43,6 +44,11 @@ class CallScope {
   const domain::Principal& principal() const { return principal_; }
   const std::string& tenant_id() const { return principal_.tenant_id; }
   storage::Session& session() { return session_; }
+  std::string_view method() const { return method_; }
+  // The same call on another connection (the read replica's).
+  CallScope WithSession(storage::Session& session) const {
+    return CallScope(principal_, session, deadline_, method_);
+  }
 
   // Transaction options bounded by the client's deadline.
   storage::TxOptions Tx() const;
@@ -96,6 +102,14 @@ class CallRunner {
   // cause, which never reaches the client. Execute's error handling.
   static grpc::Status Guarded(std::string_view method, const std::function<void()>& body);
 
+  // `handler`, run on the read replica when the RPC is replica-safe
+  // (server/api/replica_reads.h), the caller did not ask for the primary
+  // and the replica is fresh enough; on the primary otherwise, and again on
+  // the primary when the replica fails during the call.
+  std::function<void(CallScope&)> WithReadReplica(grpc::CallbackServerContext* context,
+                                                  const RpcInfo& rpc,
+                                                  std::function<void(CallScope&)> handler);
+
   // `handler`, counted first against its API key's rate limit when one is
   // set (server/api/rate_limiter.h); over it RESOURCE_EXHAUSTED.
   std::function<void(CallScope&)> WithRateLimit(std::function<void(CallScope&)> handler);
@@ -109,6 +123,9 @@ class CallRunner {
 
   // Unary calls are then counted against their API key's rate limit.
   void set_rate_limiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
+  // Replica-safe reads (server/api/replica_reads.h) then run on the read
+  // replica while it is fresh enough; everything else stays on the primary.
+  void set_read_replica(storage::ReadReplica* replica) { read_replica_ = replica; }
 
   // The one log line per call.
   static void Log(std::string_view method, const grpc::Status& status,
@@ -133,6 +150,7 @@ class CallRunner {
   storage::SessionPool& pool_;
   Authenticator& authenticator_;
   RateLimiter* rate_limiter_ = nullptr;
+  storage::ReadReplica* read_replica_ = nullptr;
   std::mutex drain_mutex_;
   std::condition_variable drained_;
   bool draining_ = false;

@@ -1,6 +1,7 @@
 #include "server/api/retention_service.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "server/api/call_observer.h"
 #include "server/api/converters.h"
@@ -189,16 +190,19 @@ grpc::ServerUnaryReactor* RetentionService::ListAtRiskCustomers(
     std::string digest;
     const auto query = ValidateListAtRiskCustomers(*request, &digest);
     const auto now = Now();
-    call.session().Run(call.Tx(), [&](storage::Transaction& tx) {
-      const auto policy = storage::RetentionPolicyStore(tx).Get(call.tenant_id());
-      auto rows = storage::HealthStore(tx).ListByBand(call.tenant_id(), query);
-      const bool more = TrimToPage(rows, query.limit - 1);
-      for (const auto& row : rows) *response->add_customers() = ToProto(row, policy, now);
-      if (more) {
-        response->set_next_page_token(
-            AtRiskPageToken(digest, rows.back().score, rows.back().customer_id));
-      }
+    // The response is filled after the transaction, so running it again
+    // (a retry, or on the primary after the read replica went away) adds
+    // no row twice.
+    auto [policy, rows] = call.session().Run(call.Tx(), [&](storage::Transaction& tx) {
+      return std::pair{storage::RetentionPolicyStore(tx).Get(call.tenant_id()),
+                       storage::HealthStore(tx).ListByBand(call.tenant_id(), query)};
     });
+    const bool more = TrimToPage(rows, query.limit - 1);
+    for (const auto& row : rows) *response->add_customers() = ToProto(row, policy, now);
+    if (more) {
+      response->set_next_page_token(
+          AtRiskPageToken(digest, rows.back().score, rows.back().customer_id));
+    }
   });
 }
 

@@ -40,6 +40,8 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   int idempotency_hours = static_cast<int>(c.idempotency_retention.count());
   int idempotency_purge_ms = static_cast<int>(c.idempotency_purge_interval.count());
   int metrics_refresh_ms = static_cast<int>(c.metrics_refresh_interval.count());
+  int read_max_lag_ms = static_cast<int>(c.read_max_lag.count());
+  int read_probe_ms = static_cast<int>(c.read_probe_interval.count());
 
   CLI::App app{
       "lifecycled: the customer reacquaintance lifecycle service (gRPC).\n"
@@ -148,6 +150,21 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       ->envname("LIFECYCLE_METRICS_REFRESH_MS")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
+  app.add_option("--read-dsn", c.read_dsn,
+                 "PostgreSQL streaming replica (libpq format) for replica-safe reads; "
+                 "empty means every call uses --dsn")
+      ->envname("LIFECYCLE_READ_DSN");
+  app.add_option("--read-max-lag-ms", read_max_lag_ms,
+                 "Reads use the replica only while it provably misses no write older than "
+                 "this; otherwise they go to the primary")
+      ->envname("LIFECYCLE_READ_MAX_LAG_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
+  app.add_option("--read-probe-ms", read_probe_ms,
+                 "How often the replica's replay position is compared with the primary's")
+      ->envname("LIFECYCLE_READ_PROBE_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(20, 60000));
   app.add_option("--port-file", c.port_file, "Write the bound port here once serving")
       ->envname("LIFECYCLE_PORT_FILE");
   app.add_option("--bench-echo", c.bench_echo,
@@ -218,6 +235,8 @@ ParseResult ParseCommandLine(int argc, char** argv) {
   c.idempotency_retention = std::chrono::hours{idempotency_hours};
   c.idempotency_purge_interval = std::chrono::milliseconds{idempotency_purge_ms};
   c.metrics_refresh_interval = std::chrono::milliseconds{metrics_refresh_ms};
+  c.read_max_lag = std::chrono::milliseconds{read_max_lag_ms};
+  c.read_probe_interval = std::chrono::milliseconds{read_probe_ms};
   if (migrate->parsed()) c.command = Command::kMigrate;
   if (create_tenant->parsed()) c.command = Command::kCreateTenant;
   if (c.dsn.empty()) {

@@ -57,6 +57,12 @@ struct Config {
   // Largest request message accepted; a bigger one is RESOURCE_EXHAUSTED
   // before it is parsed.
   int max_message_bytes = 4 * 1024 * 1024;
+  // A PostgreSQL streaming replica for replica-safe reads; empty: none.
+  // Reads use it only while it provably misses no write older than
+  // read_max_lag (measured every read_probe_interval); else the primary.
+  std::string read_dsn;
+  std::chrono::milliseconds read_max_lag{5000};
+  std::chrono::milliseconds read_probe_interval{500};
 };
 
 // Parses argv. Returns an exit code when the process should stop right away

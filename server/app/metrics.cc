@@ -35,7 +35,8 @@ ClientMetric Sample(double value, MetricType type, std::vector<ClientMetric::Lab
 // scrape time so they are never stale.
 class LiveValues : public prometheus::Collectable {
  public:
-  explicit LiveValues(storage::SessionPool& pool) : pool_(pool) {}
+  LiveValues(storage::SessionPool& pool, const storage::ReadReplica* replica)
+      : pool_(pool), replica_(replica) {}
 
   std::vector<MetricFamily> Collect() const override {
     const auto stats = pool_.CurrentStats();
@@ -60,17 +61,41 @@ class LiveValues : public prometheus::Collectable {
                                        {{"kind", std::string(kind)}}));
     }
     families.push_back(std::move(failures));
+    if (replica_) AddReadReplica(families);
     return families;
   }
 
  private:
+  void AddReadReplica(std::vector<MetricFamily>& families) const {
+    const auto totals = replica_->CurrentTotals();
+    families.push_back(
+        {"lifecycled_read_replica_calls_total",
+         "Replica-safe calls by where they read: replica, or primary (replica stale or away)",
+         MetricType::Counter,
+         {Sample(static_cast<double>(totals.replica_reads), MetricType::Counter,
+                 {{"served_by", "replica"}}),
+          Sample(static_cast<double>(totals.primary_fallbacks), MetricType::Counter,
+                 {{"served_by", "primary"}})}});
+    families.push_back({"lifecycled_read_replica_in_use",
+                        "1 while the replica is proven within --read-max-lag-ms",
+                        MetricType::Gauge,
+                        {Sample(totals.fresh ? 1 : 0, MetricType::Gauge)}});
+    families.push_back(
+        {"lifecycled_read_replica_lag_seconds",
+         "Upper bound of the replica's staleness (-1: never proven)",
+         MetricType::Gauge,
+         {Sample(totals.lag_ms < 0 ? -1 : totals.lag_ms / 1000, MetricType::Gauge)}});
+  }
+
   storage::SessionPool& pool_;
+  const storage::ReadReplica* replica_;
 };
 
 }  // namespace
 
 Metrics::Metrics(const std::string& listen, storage::SessionPool& pool,
-                 storage::SessionOptions session, std::chrono::milliseconds refresh)
+                 storage::SessionOptions session, std::chrono::milliseconds refresh,
+                 const storage::ReadReplica* replica)
     : registry_(std::make_shared<prometheus::Registry>()),
       calls_(prometheus::BuildCounter()
                  .Name("lifecycled_rpc_calls_total")
@@ -94,7 +119,7 @@ Metrics::Metrics(const std::string& listen, storage::SessionPool& pool,
                                   .Help("1 when the last refresh of lifecycled_customers failed")
                                   .Register(*registry_)
                                   .Add({})),
-      live_(std::make_shared<LiveValues>(pool)),
+      live_(std::make_shared<LiveValues>(pool, replica)),
       session_(std::move(session)) {
   for (const auto stage : domain::kAllStages) {
     customers_.Add({{"stage", std::string(domain::StageName(stage))}});

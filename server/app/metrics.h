@@ -13,6 +13,7 @@
 
 #include "server/api/call_observer.h"
 #include "server/app/periodic_task.h"
+#include "storage/read_replica.h"
 #include "storage/session.h"
 #include "storage/session_pool.h"
 
@@ -26,8 +27,9 @@ class Metrics : public api::CallObserver {
  public:
   // Binds `listen` (host:port; port 0 picks one). Stage counts are
   // refreshed every `refresh` on a connection of their own.
+  // `replica` (--read-dsn), when given, adds the lifecycled_read_replica_* metrics.
   Metrics(const std::string& listen, storage::SessionPool& pool, storage::SessionOptions session,
-          std::chrono::milliseconds refresh);
+          std::chrono::milliseconds refresh, const storage::ReadReplica* replica = nullptr);
   ~Metrics() override;
 
   int port() const;

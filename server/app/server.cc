@@ -29,6 +29,17 @@ storage::SessionOptions RequestSessionOptions(const Config& config) {
   return options;
 }
 
+storage::ReadReplicaOptions ReadReplicaOptionsFrom(const Config& config) {
+  storage::SessionOptions replica = RequestSessionOptions(config);
+  replica.dsn = config.read_dsn;
+  storage::SessionOptions replica_probe = SessionOptionsFrom(config);
+  replica_probe.dsn = config.read_dsn;
+  return storage::ReadReplicaOptions{.replica = std::move(replica),
+                                     .primary_probe = SessionOptionsFrom(config),
+                                     .replica_probe = std::move(replica_probe),
+                                     .max_lag = config.read_max_lag};
+}
+
 }  // namespace
 
 Server::Server(const Config& config)
@@ -84,10 +95,16 @@ int Server::Start() {
   // Before serving: SegmentService wakes it.
   resegment_runner_ = std::make_unique<ResegmentRunner>(
       SessionOptionsFrom(config_), config_.job_poll_interval, config_.resegment_batch_size);
+  if (!config_.read_dsn.empty()) {
+    read_replica_ = std::make_unique<storage::ReadReplica>(ReadReplicaOptionsFrom(config_));
+    read_replica_prober_ =
+        std::make_unique<ReadReplicaProber>(*read_replica_, config_.read_probe_interval);
+    calls_.set_read_replica(read_replica_.get());
+  }
   // Before serving, so every call is counted.
   if (!config_.metrics_listen.empty()) {
     metrics_ = std::make_unique<Metrics>(config_.metrics_listen, pool_, SessionOptionsFrom(config_),
-                                         config_.metrics_refresh_interval);
+                                         config_.metrics_refresh_interval, read_replica_.get());
     api::SetCallObserver(metrics_.get());
     api::LogEvent(
         spdlog::level::info, "metrics_listening",
@@ -149,6 +166,7 @@ void Server::Shutdown() {
   // cancelled, so the HTTP workers can be joined.
   if (http_gateway_) http_gateway_->Stop();
   pool_.Shutdown();
+  if (read_replica_prober_) read_replica_prober_->Stop();
   if (metrics_) {
     // No call is left to report; the endpoint answers until destruction.
     api::SetCallObserver(nullptr);

@@ -20,6 +20,7 @@
 #include "server/app/health_monitor.h"
 #include "server/app/idempotency_purger.h"
 #include "server/app/metrics.h"
+#include "server/app/read_replica_prober.h"
 #include "server/app/resegment_runner.h"
 #include "server/app/retention_sweeper.h"
 #include "server/gateway/http_gateway.h"
@@ -66,7 +67,9 @@ class Server {
   std::unique_ptr<gateway::HttpGateway> http_gateway_;
   int http_port_ = 0;
   std::unique_ptr<IdempotencyPurger> idempotency_purger_;
-  std::unique_ptr<Metrics> metrics_;  // with --metrics-listen
+  std::unique_ptr<Metrics> metrics_;                    // with --metrics-listen
+  std::unique_ptr<storage::ReadReplica> read_replica_;  // with --read-dsn
+  std::unique_ptr<ReadReplicaProber> read_replica_prober_;
 };
 
 }  // namespace lifecycle::app
