@@ -135,31 +135,40 @@ std::function<void(CallScope&)> CallRunner::WithReadReplica(
   if (!read_replica_ || !ReadsFromReplica(rpc.method)) return handler;
   return [this, context, handler = std::move(handler)](CallScope& call) {
     if (RequestedConsistency(*context) == Consistency::kPrimary) return handler(call);
-    auto lease = read_replica_->TryLease();
-    if (!lease) {
-      read_replica_->CountFallback();
-      return handler(call);
-    }
-    CallScope on_replica = call.WithSession(lease->session());
-    try {
-      return handler(on_replica);
-    } catch (const domain::Error& error) {
-      // A listed read throws ABORTED only when a replica query was
-      // cancelled by a conflict with replay. UNAVAILABLE: the replica went
-      // away; reads stay on the primary until a probe proves it fresh
-      // again. Either way the call runs again on the primary, and nothing
-      // from the failed attempt is answered.
-      if (error.code() == domain::ErrorCode::kUnavailable) {
-        LogEvent(spdlog::level::warn, "read_replica_lost",
-                 {{"method", std::string(call.method())}, {"error", error.message()}});
-        read_replica_->ReportUnavailable();
-      } else if (error.code() != domain::ErrorCode::kAborted) {
-        throw;
-      }
-    }
-    read_replica_->CountFallback();
-    handler(call);
+    OnReplicaOrPrimary(call.method(), call.session(), [&](storage::Session& session) {
+      if (&session == &call.session()) return handler(call);
+      CallScope on_replica = call.WithSession(session);
+      handler(on_replica);
+    });
   };
+}
+
+void CallRunner::OnReplicaOrPrimary(std::string_view method, storage::Session& primary,
+                                    const std::function<void(storage::Session&)>& read) {
+  if (!read_replica_) return read(primary);
+  auto lease = read_replica_->TryLease();
+  if (!lease) {
+    read_replica_->CountFallback();
+    return read(primary);
+  }
+  try {
+    return read(lease->session());
+  } catch (const domain::Error& error) {
+    // A listed read throws ABORTED only when a replica query was cancelled
+    // by a conflict with replay. UNAVAILABLE: the replica went away; reads
+    // stay on the primary until a probe proves it fresh again. Either way
+    // the read runs again on the primary, and nothing from the failed
+    // attempt is answered.
+    if (error.code() == domain::ErrorCode::kUnavailable) {
+      LogEvent(spdlog::level::warn, "read_replica_lost",
+               {{"method", std::string(method)}, {"error", error.message()}});
+      read_replica_->ReportUnavailable();
+    } else if (error.code() != domain::ErrorCode::kAborted) {
+      throw;
+    }
+  }
+  read_replica_->CountFallback();
+  read(primary);
 }
 
 bool CallRunner::Submit(std::function<void(storage::Session&)> task, storage::Lane lane) {

@@ -110,6 +110,14 @@ class CallRunner {
                                                   const RpcInfo& rpc,
                                                   std::function<void(CallScope&)> handler);
 
+  // Runs `read` on a read replica connection when a replica is configured
+  // and fresh enough, else on `primary`; again on `primary` when the
+  // replica fails during it. Only for reads a caller may get up to
+  // --read-max-lag-ms old. WithReadReplica's routing, for callers that
+  // read outside one handler (StageLookups).
+  void OnReplicaOrPrimary(std::string_view method, storage::Session& primary,
+                          const std::function<void(storage::Session&)>& read);
+
   // `handler`, counted first against its API key's rate limit when one is
   // set (server/api/rate_limiter.h); over it RESOURCE_EXHAUSTED.
   std::function<void(CallScope&)> WithRateLimit(std::function<void(CallScope&)> handler);

@@ -1,11 +1,13 @@
 #include "server/api/stage_lookups.h"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 #include "server/api/cancellable_reactor.h"
 #include "server/api/converters.h"
 #include "server/api/lifecycle_requests.h"
+#include "server/api/replica_reads.h"
 #include "server/api/status_mapping.h"
 #include "server/domain/error.h"
 #include "storage/lifecycle_store.h"
@@ -87,13 +89,16 @@ void StageLookups::Answer(storage::Session& session, std::vector<Pending>& batch
   for (auto& lookup : batch) {
     if (Admit(session, lookup)) admitted.push_back(&lookup);
   }
-  // Row-level security scopes a query to one tenant: one query per tenant.
-  std::stable_sort(admitted.begin(), admitted.end(), [](const Pending* a, const Pending* b) {
-    return a->tx.tenant_id < b->tx.tenant_id;
-  });
+  // Row-level security scopes a query to one tenant: one query per tenant,
+  // and per choice between the read replica and the primary.
+  const auto group = [](const Pending* lookup) {
+    return std::tie(lookup->tx.tenant_id, lookup->primary_only);
+  };
+  std::stable_sort(admitted.begin(), admitted.end(),
+                   [&](const Pending* a, const Pending* b) { return group(a) < group(b); });
   for (auto first = admitted.begin(); first != admitted.end();) {
     const auto last = std::find_if(first, admitted.end(), [&](const Pending* lookup) {
-      return lookup->tx.tenant_id != (*first)->tx.tenant_id;
+      return group(lookup) != group(*first);
     });
     ReadAndFinish(session, std::vector<Pending*>(first, last));
     first = last;
@@ -113,6 +118,7 @@ bool StageLookups::Admit(storage::Session& session, Pending& lookup) {
       lookup.context, kGetCustomerStage, session, calls_.WithRateLimit([&](CallScope& call) {
         lookup.customer_id = ValidateGetCustomerStage(*lookup.request).customer_id;
         lookup.tx = call.SingleRead();
+        lookup.primary_only = RequestedConsistency(*lookup.context) == Consistency::kPrimary;
       }),
       &lookup.tenant_id, &request_id);
   if (!status.ok()) Finish(lookup, status);
@@ -130,8 +136,8 @@ void StageLookups::ReadAndFinish(storage::Session& session, const std::vector<Pe
     ids.push_back(lookup->customer_id);
   }
   std::vector<domain::StageSnapshot> stages;
-  const grpc::Status status = CallRunner::Guarded(kGetCustomerStage.method, [&] {
-    stages = session.Run(tx, [&](storage::Transaction& sql) {
+  const auto read = [&](storage::Session& on) {
+    stages = on.Run(tx, [&](storage::Transaction& sql) {
       storage::LifecycleStore store(sql);
       // A lone id keeps the one-row statement: PostgreSQL plans the array
       // form afresh on every call, which costs more than the read itself.
@@ -139,6 +145,10 @@ void StageLookups::ReadAndFinish(storage::Session& session, const std::vector<Pe
       auto stage = store.GetStage(tx.tenant_id, ids.front());
       return stage ? std::vector{std::move(*stage)} : std::vector<domain::StageSnapshot>{};
     });
+  };
+  const grpc::Status status = CallRunner::Guarded(kGetCustomerStage.method, [&] {
+    if (lookups.front()->primary_only) return read(session);
+    calls_.OnReplicaOrPrimary(kGetCustomerStage.method, session, read);
   });
   if (!status.ok()) {
     for (Pending* lookup : lookups) Finish(*lookup, status);

@@ -49,7 +49,8 @@ class StageLookups {
     // Filled on the worker once the call is admitted.
     std::string tenant_id;
     std::string customer_id;
-    storage::TxOptions tx;  // the caller's tenant and time left
+    storage::TxOptions tx;      // the caller's tenant and time left
+    bool primary_only = false;  // x-lifecycle-consistency: primary
   };
 
   // Tasks answering lookups at once: a few, so that while they are in the

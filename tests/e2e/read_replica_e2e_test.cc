@@ -77,6 +77,17 @@ class ReadReplicaE2eTest : public E2eTest {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return customer.version();
   }
+  v1::Stage StageOf(const std::string& customer_id, const std::string& consistency = "") {
+    v1::GetCustomerStageRequest request;
+    request.set_customer_id(customer_id);
+    v1::GetCustomerStageResponse response;
+    auto context = client_->Context();
+    if (!consistency.empty()) context->AddMetadata("x-lifecycle-consistency", consistency);
+    const grpc::Status status =
+        client_->lifecycle().GetCustomerStage(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.customer_stage().stage();
+  }
   void Update(const std::string& customer_id, const std::string& attributes_json) {
     v1::UpdateCustomerResponse response;
     const grpc::Status status = client_->UpdateAttributes(customer_id, attributes_json,
@@ -108,6 +119,26 @@ TEST_F(ReadReplicaE2eTest, ReadsComeFromTheReplicaAndWritesGoToThePrimary) {
 
   replica->ResumeReplay();
   EXPECT_TRUE(WaitFor([&] { return VersionOf("c-1") == 2; }));
+}
+
+// GetCustomerStage without as_of takes the batched path (StageLookups),
+// which routes its one query per batch the same way.
+TEST_F(ReadReplicaE2eTest, BatchedStageLookupsReadOnTheReplicaToo) {
+  StartWithReplica(kUnbounded);
+  CreateSegment("smb");
+  client_->CreateCustomer("c-1");
+  replica->WaitUntilCaughtUp();
+  ASSERT_TRUE(WaitFor([&] { return ReplicaInUse(); }));
+
+  replica->PauseReplay();
+  ASSERT_TRUE(client_->Transition("c-1", v1::STAGE_SEGMENTED, nullptr, "", "smb").ok());
+  const double replica_reads = ReplicaReads();
+  EXPECT_EQ(StageOf("c-1"), v1::STAGE_NEW);  // the replica's
+  EXPECT_EQ(ReplicaReads(), replica_reads + 1);
+  EXPECT_EQ(StageOf("c-1", "primary"), v1::STAGE_SEGMENTED);
+
+  replica->ResumeReplay();
+  EXPECT_TRUE(WaitFor([&] { return StageOf("c-1") == v1::STAGE_SEGMENTED; }));
 }
 
 TEST_F(ReadReplicaE2eTest, AReplicaBehindTheBoundIsNotRead) {

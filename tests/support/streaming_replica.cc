@@ -119,11 +119,12 @@ void StreamingReplica::ResumeReplay() {
 }
 
 void StreamingReplica::WaitUntilCaughtUp() {
-  // The test cluster commits asynchronously (synchronous_commit=off), so
-  // recent commits may not be written yet; one synchronous commit flushes them all.
-  const std::string target = Scalar(AdminDsn(),
-                                    "SET synchronous_commit = on; SELECT txid_current(); "
-                                    "SELECT pg_current_wal_lsn()::text");
+  // The insert position: it includes commits not yet written out. The test
+  // cluster commits asynchronously (synchronous_commit=off), so the write
+  // position (pg_current_wal_lsn) may still be before the test's last
+  // commit; the WAL writer flushes it within wal_writer_delay, then it
+  // streams to the replica.
+  const std::string target = Scalar(AdminDsn(), "SELECT pg_current_wal_insert_lsn()::text");
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (Scalar(DsnFor(AdminDsn()),
                 "SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn") != "t") {
