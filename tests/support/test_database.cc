@@ -42,7 +42,9 @@ std::string WithDsnParameter(const std::string& dsn, const std::string& key,
 TestDatabase::TestDatabase() : name_(UniqueName()) {
   pqxx::connection admin(AdminDsn());
   pqxx::nontransaction tx(admin);
-  tx.exec("CREATE DATABASE " + name_ + " TEMPLATE " + kTemplateDatabase);
+  // FILE_COPY copies the template's files; PostgreSQL 15's default
+  // (WAL_LOG) writes every page of it to the WAL, about 3x slower per test.
+  tx.exec("CREATE DATABASE " + name_ + " TEMPLATE " + kTemplateDatabase + " STRATEGY FILE_COPY");
   dsn_ = WithDsnParameter(AdminDsn(), "dbname", name_);
 }
 
