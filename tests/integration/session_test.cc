@@ -378,27 +378,36 @@ TEST(SessionTest, RealDeadlockIsRetriedAndBothCallsSucceed) {
   const std::string second = db.CreateTenant("second");
   std::atomic<int> attempts{0};
   std::atomic<int> holding_first_lock{0};
+  std::atomic<int> committed{0};
   std::exception_ptr errors[2];
 
+  // Waits (bounded, so a broken run fails instead of hanging) for `ready`.
+  auto await = [](auto ready) {
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (!ready() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(1));
+  };
+
   // Each call locks one row, waits until the other holds its row too, then
-  // asks for the other's row: PostgreSQL kills one of them (40P01).
+  // asks for the other's row: PostgreSQL kills one of them (40P01). The
+  // victim's retry waits for the survivor to commit: without that, a retry
+  // that re-locks its row before the woken survivor does deadlocks again,
+  // and then the attempts, even success, depend on the scheduler (it
+  // failed that way in CI once).
   auto call = [&](int i, const std::string& mine, const std::string& theirs) {
     storage::Session session(storage::SessionOptions{.dsn = db.dsn()});
-    bool first_attempt = true;
+    int my_attempts = 0;
     try {
       session.Run(storage::TxOptions{.max_attempts = 3}, [&](storage::Transaction& tx) {
         ++attempts;
+        if (++my_attempts > 1) await([&] { return committed > 0; });
         tx.raw().exec("UPDATE tenants SET name = name || '+' WHERE tenant_id = '" + mine + "'");
-        if (first_attempt) {
-          first_attempt = false;
+        if (my_attempts == 1) {
           ++holding_first_lock;
-          const auto deadline = Clock::now() + std::chrono::seconds(10);
-          while (holding_first_lock < 2 && Clock::now() < deadline) {
-            std::this_thread::sleep_for(milliseconds(1));
-          }
+          await([&] { return holding_first_lock == 2; });
         }
         tx.raw().exec("UPDATE tenants SET name = name || '+' WHERE tenant_id = '" + theirs + "'");
       });
+      ++committed;
     } catch (...) {
       errors[i] = std::current_exception();
     }
