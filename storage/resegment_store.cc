@@ -16,7 +16,7 @@ namespace {
 
 #define JOB_COLUMNS                                                                               \
   "job_id, state, segment_versions::text, filter_rule::text, filter_segments, total, processed, " \
-  "changed, error, " LC_SQL_MICROS("created_at") ", " LC_SQL_MICROS("finished_at") ", cursor"
+  "changed, error, " LC_SQL_MICROS("created_at") ", " LC_SQL_MICROS("finished_at")
 
 const Statement kInsertJob{
     "resegment_insert_job",
@@ -27,13 +27,36 @@ const Statement kInsertJob{
 const Statement kGetJob{"resegment_get_job",
                         "SELECT " JOB_COLUMNS
                         " FROM resegment_jobs WHERE tenant_id = $1::uuid AND job_id = $2"};
-// Another worker (or replica) running a batch of this job holds the row:
-// skip it rather than wait.
-const Statement kLockRunningJob{
-    "resegment_lock_job",
+const Statement kGetRunningJob{
+    "resegment_get_running_job",
     "SELECT " JOB_COLUMNS
-    " FROM resegment_jobs WHERE tenant_id = $1::uuid AND job_id = $2 AND state = 'RUNNING'"
+    " FROM resegment_jobs WHERE tenant_id = $1::uuid AND job_id = $2 AND state = 'RUNNING'"};
+// Slices: the job's customers cut into ranges of about equal size by id
+// (the k-th id of every `step`), so each runner takes a range of its own.
+// Ids only: the scope filters inside each batch.
+const Statement kCountCustomers{"resegment_count_customers",
+                                "SELECT count(*) FROM customers WHERE tenant_id = $1::uuid"};
+const Statement kSliceEnds{"resegment_slice_ends",
+                           "SELECT customer_id FROM ("
+                           " SELECT customer_id, row_number() OVER (ORDER BY customer_id) AS k"
+                           "   FROM customers WHERE tenant_id = $1::uuid) ids"
+                           " WHERE k % $2 = 0 AND k < $3 ORDER BY customer_id"};
+// $3: each slice's exclusive start, $4: its inclusive end ('' for none).
+const Statement kInsertSlices{
+    "resegment_insert_slices",
+    "INSERT INTO resegment_job_slices (tenant_id, job_id, slice, cursor, range_end)"
+    " SELECT $1::uuid, $2, s.n - 1, s.start, nullif(s.stop, '')"
+    " FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS s(start, stop, n)"};
+// A slice nobody is working on; one another runner holds is skipped rather
+// than waited for.
+const Statement kLockSlice{
+    "resegment_lock_slice",
+    "SELECT slice, cursor, coalesce(range_end, '') FROM resegment_job_slices"
+    " WHERE tenant_id = $1::uuid AND job_id = $2 AND NOT done ORDER BY slice LIMIT 1"
     " FOR UPDATE SKIP LOCKED"};
+const Statement kAdvanceSlice{"resegment_advance_slice",
+                              "UPDATE resegment_job_slices SET cursor = $4, done = $5"
+                              " WHERE tenant_id = $1::uuid AND job_id = $2 AND slice = $3"};
 const Statement kMoves{
     "resegment_moves",
     "SELECT from_segment_id, to_segment_id, customers FROM resegment_job_moves"
@@ -43,18 +66,26 @@ const Statement kRunningJobs{
     "resegment_running_jobs",
     "SELECT tenant_id::text, job_id FROM resegment_jobs WHERE state = 'RUNNING'"
     " ORDER BY created_at LIMIT $1"};
-// The next batch by id, locked against concurrent edits so each customer is
-// evaluated on its latest facts.
+// The slice's next batch by id ($3: the slice's end, '' for none), locked
+// against concurrent edits so each customer is evaluated on its latest facts.
 const Statement kLockBatch{
     "resegment_lock_batch",
     "SELECT customer_id FROM customers WHERE tenant_id = $1::uuid AND customer_id > $2"
-    " ORDER BY customer_id LIMIT $3 FOR NO KEY UPDATE"};
-const Statement kAdvance{
-    "resegment_advance",
-    "UPDATE resegment_jobs SET cursor = $3, processed = processed + $4, changed = changed + $5,"
-    " state = CASE WHEN $6 THEN 'SUCCEEDED' ELSE state END,"
-    " finished_at = CASE WHEN $6 THEN clock_timestamp() END"
-    " WHERE tenant_id = $1::uuid AND job_id = $2"};
+    " AND ($3 = '' OR customer_id <= $3) ORDER BY customer_id LIMIT $4 FOR NO KEY UPDATE"};
+// The job row is the last lock a batch takes, so batches of one job on
+// other slices queue here only to commit.
+const Statement kCount{"resegment_count",
+                       "UPDATE resegment_jobs SET processed = processed + $3,"
+                       " changed = changed + $4 WHERE tenant_id = $1::uuid AND job_id = $2"};
+// Its own statement, after kCount took the job row: a new snapshot, which
+// sees a slice that another batch finished and committed while this one
+// waited for the row (a subquery of kCount would not).
+const Statement kFinishIfAllDone{
+    "resegment_finish",
+    "UPDATE resegment_jobs j SET state = 'SUCCEEDED', finished_at = clock_timestamp()"
+    " WHERE j.tenant_id = $1::uuid AND j.job_id = $2 AND j.state = 'RUNNING'"
+    " AND NOT EXISTS (SELECT 1 FROM resegment_job_slices s"
+    "   WHERE s.tenant_id = $1::uuid AND s.job_id = $2 AND NOT s.done)"};
 const Statement kFail{"resegment_fail",
                       "UPDATE resegment_jobs SET state = 'FAILED', error = $3, finished_at = now()"
                       " WHERE tenant_id = $1::uuid AND job_id = $2 AND state = 'RUNNING'"};
@@ -162,7 +193,10 @@ std::string BatchSql(const std::string& assignment, const std::string& scope) {
          "  INSERT INTO resegment_job_moves AS m (tenant_id, job_id, from_segment_id,"
          "      to_segment_id, customers)"
          "  SELECT $1::uuid, $4, old_segment, new_segment, count(*) FROM scope"
-         "   GROUP BY old_segment, new_segment"
+         // In one order for every batch: two slices' batches lock these
+         // rows in the same order, so they queue instead of deadlocking.
+         "   GROUP BY old_segment, new_segment ORDER BY old_segment COLLATE \"C\","
+         "   new_segment COLLATE \"C\""
          "  ON CONFLICT (tenant_id, job_id, from_segment_id, to_segment_id)"
          "  DO UPDATE SET customers = m.customers + excluded.customers"
          "  RETURNING 1"
@@ -208,7 +242,7 @@ SegmentPreview ResegmentStore::Preview(const std::string& tenant_id,
 domain::ResegmentJob ResegmentStore::CreateJob(const std::string& tenant_id,
                                                const std::vector<domain::SegmentRuleRef>& rules,
                                                const domain::ResegmentScope& scope,
-                                               domain::Timestamp now) {
+                                               domain::Timestamp now, int slices) {
   const std::int64_t total =
       tx_.ExecDynamic("SELECT count(*) FROM customer_facts f WHERE f.tenant_id = $1::uuid AND " +
                           ScopeCondition(scope, now),
@@ -219,9 +253,30 @@ domain::ResegmentJob ResegmentStore::CreateJob(const std::string& tenant_id,
       scope.filter ? std::optional(domain::RuleToJson(*scope.filter)) : std::nullopt;
   const std::optional<std::string> segments =
       scope.segment_ids ? std::optional(ToSqlTextArray(*scope.segment_ids)) : std::nullopt;
-  return JobFromRow(tx_.Exec(kInsertJob, tenant_id, VersionsJson(rules), filter, segments, total,
-                             ToEpochMicros(now))
-                        .at(0));
+  domain::ResegmentJob job = JobFromRow(tx_.Exec(kInsertJob, tenant_id, VersionsJson(rules), filter,
+                                                 segments, total, ToEpochMicros(now))
+                                            .at(0));
+  InsertSlices(tenant_id, job.job_id, slices);
+  return job;
+}
+
+void ResegmentStore::InsertSlices(const std::string& tenant_id, const std::string& job_id,
+                                  int slices) {
+  std::vector<std::string> ends;
+  if (slices > 1) {
+    const auto customers = tx_.Exec(kCountCustomers, tenant_id).at(0)[0].as<std::int64_t>();
+    const std::int64_t step = (customers + slices - 1) / slices;
+    if (step > 0) {
+      for (const auto& row : tx_.Exec(kSliceEnds, tenant_id, step, customers)) {
+        ends.push_back(row[0].as<std::string>());
+      }
+    }
+  }
+  // Slice i runs from the end of slice i-1 (exclusive) to its own end.
+  std::vector<std::string> starts{""};
+  starts.insert(starts.end(), ends.begin(), ends.end());
+  ends.emplace_back("");  // the last slice runs to the end
+  tx_.Exec(kInsertSlices, tenant_id, job_id, ToSqlTextArray(starts), ToSqlTextArray(ends));
 }
 
 std::optional<domain::ResegmentJob> ResegmentStore::GetJob(const std::string& tenant_id,
@@ -245,37 +300,45 @@ std::vector<JobRef> ResegmentStore::RunningJobs(int limit) {
 }
 
 bool ResegmentStore::RunBatch(const JobRef& ref, int batch_size) {
-  auto locked_job = tx_.Exec(kLockRunningJob, ref.tenant_id, ref.job_id);
-  if (locked_job.empty()) return false;
-  const domain::ResegmentJob job = JobFromRow(locked_job[0]);
-  const std::string cursor = locked_job[0][11].as<std::string>();
+  auto running = tx_.Exec(kGetRunningJob, ref.tenant_id, ref.job_id);
+  if (running.empty()) return false;
+  auto slice = tx_.Exec(kLockSlice, ref.tenant_id, ref.job_id);
+  if (slice.empty()) return false;  // every slice is done or being done
+  const domain::ResegmentJob job = JobFromRow(running[0]);
+  const int slice_number = slice[0][0].as<int>();
+  std::string cursor = slice[0][1].as<std::string>();
+  const std::string slice_end = slice[0][2].as<std::string>();
 
-  auto batch = tx_.Exec(kLockBatch, ref.tenant_id, cursor, batch_size);
-  const bool last = static_cast<int>(batch.size()) < batch_size;
-  if (batch.empty()) {
-    tx_.Exec(kAdvance, ref.tenant_id, ref.job_id, cursor, 0, 0, true);
+  auto batch = tx_.Exec(kLockBatch, ref.tenant_id, cursor, slice_end, batch_size);
+  const bool slice_done = static_cast<int>(batch.size()) < batch_size;
+  std::int64_t processed = 0;
+  std::int64_t changed = 0;
+  if (!batch.empty()) {
+    const std::string range_end = batch[batch.size() - 1][0].as<std::string>();
+    const std::vector<domain::SegmentRuleRef> rules =
+        SegmentStore(tx_).RulesAt(ref.tenant_id, job.segment_versions);
+    std::vector<std::string> ids;
+    std::vector<std::string> versions;
+    for (const auto& rule : rules) {
+      ids.push_back(rule.segment_id);
+      versions.push_back(std::to_string(rule.version));
+    }
+    const pqxx::row counts = tx_.ExecDynamic(BatchSql(CompileAssignment(rules, job.create_time),
+                                                      ScopeCondition(job.scope, job.create_time)),
+                                             ref.tenant_id, cursor, range_end, ref.job_id,
+                                             ToSqlTextArray(ids), ToSqlTextArray(versions))
+                                 .at(0);
+    processed = counts[0].as<std::int64_t>();
+    changed = counts[1].as<std::int64_t>();
+    cursor = range_end;
+  }
+  tx_.Exec(kAdvanceSlice, ref.tenant_id, ref.job_id, slice_number, cursor, slice_done);
+  tx_.Exec(kCount, ref.tenant_id, ref.job_id, processed, changed);
+  if (changed > 0) tx_.Exec(kNotify, std::string(kTransitionChannel), ref.tenant_id);
+  if (slice_done && tx_.Exec(kFinishIfAllDone, ref.tenant_id, ref.job_id).affected_rows() > 0) {
     return false;
   }
-  const std::string range_end = batch[batch.size() - 1][0].as<std::string>();
-
-  const std::vector<domain::SegmentRuleRef> rules =
-      SegmentStore(tx_).RulesAt(ref.tenant_id, job.segment_versions);
-  std::vector<std::string> ids;
-  std::vector<std::string> versions;
-  for (const auto& rule : rules) {
-    ids.push_back(rule.segment_id);
-    versions.push_back(std::to_string(rule.version));
-  }
-  const pqxx::row counts = tx_.ExecDynamic(BatchSql(CompileAssignment(rules, job.create_time),
-                                                    ScopeCondition(job.scope, job.create_time)),
-                                           ref.tenant_id, cursor, range_end, ref.job_id,
-                                           ToSqlTextArray(ids), ToSqlTextArray(versions))
-                               .at(0);
-  const std::int64_t processed = counts[0].as<std::int64_t>();
-  const std::int64_t changed = counts[1].as<std::int64_t>();
-  tx_.Exec(kAdvance, ref.tenant_id, ref.job_id, range_end, processed, changed, last);
-  if (changed > 0) tx_.Exec(kNotify, std::string(kTransitionChannel), ref.tenant_id);
-  return !last;
+  return true;
 }
 
 void ResegmentStore::FailJob(const JobRef& job, const std::string& error) {

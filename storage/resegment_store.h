@@ -43,23 +43,30 @@ class ResegmentStore {
                          const domain::SegmentRuleRef& candidate, int sample_size,
                          domain::Timestamp now);
 
-  // Starts a job applying `rules` (the active segments now) to the scope.
+  // Starts a job applying `rules` (the active segments now) to the scope,
+  // its customers cut by id into `slices` ranges of about equal size, so as
+  // many runners can work on it at once.
   domain::ResegmentJob CreateJob(const std::string& tenant_id,
                                  const std::vector<domain::SegmentRuleRef>& rules,
-                                 const domain::ResegmentScope& scope, domain::Timestamp now);
+                                 const domain::ResegmentScope& scope, domain::Timestamp now,
+                                 int slices = 1);
   std::optional<domain::ResegmentJob> GetJob(const std::string& tenant_id,
                                              const std::string& job_id);
   std::vector<JobRef> RunningJobs(int limit);
 
-  // Applies the job to its next `batch_size` customers (by id) in this
-  // transaction and advances its cursor; returns false when there is nothing
-  // more to do (finished, not running, or another worker holds it). Rules
-  // are evaluated at the job's start time, so every batch agrees.
+  // Applies the job to the next `batch_size` customers (by id) of a slice
+  // no other runner holds, in this transaction, and advances that slice's
+  // cursor; the batch that finishes the last slice finishes the job.
+  // Returns false when there is nothing more for this runner to do
+  // (finished, not running, or every slice left is held by another runner).
+  // Rules are evaluated at the job's start time, so every batch agrees.
   bool RunBatch(const JobRef& job, int batch_size);
   // Marks a job FAILED with a reason (after a batch failed for good).
   void FailJob(const JobRef& job, const std::string& error);
 
  private:
+  void InsertSlices(const std::string& tenant_id, const std::string& job_id, int slices);
+
   Transaction& tx_;
 };
 

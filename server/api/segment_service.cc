@@ -166,7 +166,7 @@ grpc::ServerUnaryReactor* SegmentService::ResegmentCustomers(
     call.Idempotent(*request, request->request_id(), response, [&](storage::Transaction& tx) {
       const auto rules = storage::SegmentStore(tx).ActiveRules(call.tenant_id());
       *response->mutable_job() = ToProto(storage::ResegmentStore(tx).CreateJob(
-          call.tenant_id(), rules, scope, std::chrono::system_clock::now()));
+          call.tenant_id(), rules, scope, std::chrono::system_clock::now(), job_slices_));
     });
     if (job_started_) job_started_();
   });

@@ -9,10 +9,12 @@ namespace lifecycle::api {
 
 class SegmentService final : public v1::SegmentService::CallbackService {
  public:
-  // `job_started` wakes the background runner (server/app/resegment_runner.h)
-  // so a new re-segmentation starts at once instead of at its next poll.
-  SegmentService(CallRunner& calls, std::function<void()> job_started)
-      : calls_(calls), job_started_(std::move(job_started)) {}
+  // `job_slices`: the ranges a re-segmentation job is cut into, one per
+  // background worker. `job_started` wakes the background runner
+  // (server/app/resegment_runner.h) so a new re-segmentation starts at once
+  // instead of at its next poll.
+  SegmentService(CallRunner& calls, int job_slices, std::function<void()> job_started)
+      : calls_(calls), job_slices_(job_slices), job_started_(std::move(job_started)) {}
 
   grpc::ServerUnaryReactor* CreateSegment(grpc::CallbackServerContext* context,
                                           const v1::CreateSegmentRequest* request,
@@ -47,6 +49,7 @@ class SegmentService final : public v1::SegmentService::CallbackService {
 
  private:
   CallRunner& calls_;
+  int job_slices_;
   std::function<void()> job_started_;
 };
 

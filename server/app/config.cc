@@ -119,6 +119,13 @@ ParseResult ParseCommandLine(int argc, char** argv) {
       ->envname("LIFECYCLE_RESEGMENT_BATCH_SIZE")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--resegment-workers", c.resegment_workers,
+                 "Re-segmentation workers, each with its own database connection; a new job is "
+                 "cut into as many slices so they share it (more: faster jobs, more of the "
+                 "database's cores while one runs)")
+      ->envname("LIFECYCLE_RESEGMENT_WORKERS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   app.add_option("--rate-limit-per-key", c.rate_limit_per_key,
                  "Calls per second one API key may make on average (per server); past it "
                  "RESOURCE_EXHAUSTED; 0 means no limit")

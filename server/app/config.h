@@ -28,6 +28,9 @@ struct Config {
   std::chrono::milliseconds retention_sweep_interval{600000};
   std::chrono::milliseconds job_poll_interval{2000};
   int resegment_batch_size = 10000;
+  // Re-segmentation workers (threads, each with a connection), and the
+  // slices a new job is cut into so they can share it.
+  int resegment_workers = 2;
   // Per API key token bucket for unary calls; 0 calls/s turns it off.
   double rate_limit_per_key = 0;
   double rate_limit_burst = 100;

@@ -22,11 +22,15 @@ storage::SessionOptions ForBatches(storage::SessionOptions options) {
 }  // namespace
 
 ResegmentRunner::ResegmentRunner(storage::SessionOptions session,
-                                 std::chrono::milliseconds poll_interval, int batch_size)
-    : session_(ForBatches(std::move(session))),
-      poll_interval_(poll_interval),
-      batch_size_(batch_size) {
-  thread_ = std::thread([this] { Loop(); });
+                                 std::chrono::milliseconds poll_interval, int batch_size,
+                                 int workers)
+    : poll_interval_(poll_interval), batch_size_(batch_size) {
+  for (int i = 0; i < workers; ++i) {
+    sessions_.push_back(std::make_unique<storage::Session>(ForBatches(session)));
+  }
+  for (auto& worker_session : sessions_) {
+    threads_.emplace_back([this, &worker_session = *worker_session] { Loop(worker_session); });
+  }
 }
 
 ResegmentRunner::~ResegmentRunner() { Stop(); }
@@ -34,7 +38,7 @@ ResegmentRunner::~ResegmentRunner() { Stop(); }
 void ResegmentRunner::Wake() {
   {
     std::lock_guard lock(mutex_);
-    woken_ = true;
+    ++wakes_;
   }
   wake_.notify_all();
 }
@@ -45,7 +49,9 @@ void ResegmentRunner::Stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 bool ResegmentRunner::stopping() {
@@ -53,24 +59,28 @@ bool ResegmentRunner::stopping() {
   return stopping_;
 }
 
-void ResegmentRunner::Loop() {
+void ResegmentRunner::Loop(storage::Session& session) {
+  std::uint64_t seen = 0;
   for (;;) {
-    RunJobs();
+    {
+      std::lock_guard lock(mutex_);
+      seen = wakes_;
+    }
+    RunJobs(session);
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, poll_interval_, [this] { return stopping_ || woken_; });
+    wake_.wait_for(lock, poll_interval_, [&] { return stopping_ || wakes_ != seen; });
     if (stopping_) return;
-    woken_ = false;
   }
 }
 
-bool ResegmentRunner::RunJobs() {
+bool ResegmentRunner::RunJobs(storage::Session& session) {
   try {
-    const auto jobs = session_.Run(
+    const auto jobs = session.Run(
         storage::TxOptions{.single_read = true},
         [](storage::Transaction& tx) { return storage::ResegmentStore(tx).RunningJobs(16); });
     for (const auto& job : jobs) {
       if (stopping()) break;
-      RunJob(job);
+      RunJob(session, job);
     }
     return true;
   } catch (const domain::Error& error) {
@@ -79,14 +89,14 @@ bool ResegmentRunner::RunJobs() {
   }
 }
 
-void ResegmentRunner::RunJob(const storage::JobRef& job) {
+void ResegmentRunner::RunJob(storage::Session& session, const storage::JobRef& job) {
   api::LogEvent(spdlog::level::info, "resegment",
                 {{"tenant", job.tenant_id}, {"job", job.job_id}, {"status", "running"}});
   bool more = true;
   try {
     while (more && !stopping()) {
       more =
-          session_.Run(storage::TxOptions{.timeout = kBatchTimeout}, [&](storage::Transaction& tx) {
+          session.Run(storage::TxOptions{.timeout = kBatchTimeout}, [&](storage::Transaction& tx) {
             return storage::ResegmentStore(tx).RunBatch(job, batch_size_);
           });
     }
@@ -95,7 +105,7 @@ void ResegmentRunner::RunJob(const storage::JobRef& job) {
     api::LogEvent(spdlog::level::err, "resegment",
                   {{"tenant", job.tenant_id}, {"job", job.job_id}, {"error", error.message()}});
     try {
-      session_.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
+      session.Run(storage::TxOptions{}, [&](storage::Transaction& tx) {
         storage::ResegmentStore(tx).FailJob(job, error.message());
       });
     } catch (const domain::Error&) {
@@ -106,7 +116,7 @@ void ResegmentRunner::RunJob(const storage::JobRef& job) {
   api::LogEvent(spdlog::level::info, "resegment",
                 {{"tenant", job.tenant_id},
                  {"job", job.job_id},
-                 {"status", more ? "paused (stopping)" : "finished"}});
+                 {"status", more ? "paused (stopping)" : "no slice left for this worker"}});
 }
 
 }  // namespace lifecycle::app

@@ -58,7 +58,7 @@ Server::Server(const Config& config)
       admin_service_(calls_),
       lifecycle_service_(calls_, watch_hub_),
       retention_service_(calls_),
-      segment_service_(calls_,
+      segment_service_(calls_, config.resegment_workers,
                        [this] {
                          if (resegment_runner_) resegment_runner_->Wake();
                        }),
@@ -93,8 +93,9 @@ int Server::Start() {
   gateway::RegisteredServices registered;
   builder.SetOption(registered.option());
   // Before serving: SegmentService wakes it.
-  resegment_runner_ = std::make_unique<ResegmentRunner>(
-      SessionOptionsFrom(config_), config_.job_poll_interval, config_.resegment_batch_size);
+  resegment_runner_ =
+      std::make_unique<ResegmentRunner>(SessionOptionsFrom(config_), config_.job_poll_interval,
+                                        config_.resegment_batch_size, config_.resegment_workers);
   if (!config_.read_dsn.empty()) {
     read_replica_ = std::make_unique<storage::ReadReplica>(ReadReplicaOptionsFrom(config_));
     read_replica_prober_ =

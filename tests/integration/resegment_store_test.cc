@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -170,11 +171,11 @@ class SegmentingTest : public testing::StoreTest<Store> {
     });
   }
 
-  domain::ResegmentJob StartJob(const domain::ResegmentScope& scope = {}) {
+  domain::ResegmentJob StartJob(const domain::ResegmentScope& scope = {}, int slices = 1) {
     return Tx([&](storage::Transaction& tx) {
       const auto rules = storage::SegmentStore(tx).ActiveRules(tenant_);
       return storage::ResegmentStore(tx).CreateJob(tenant_, rules, scope,
-                                                   std::chrono::system_clock::now());
+                                                   std::chrono::system_clock::now(), slices);
     });
   }
 
@@ -208,8 +209,10 @@ class SegmentingTest : public testing::StoreTest<Store> {
         "SELECT (SELECT string_agg(customer_id || ':' || stage || ':' || version || ':' ||"
         " coalesce(segment_id, '-'), ',' ORDER BY customer_id) FROM customers) || ' | ' ||"
         " (SELECT count(*) FROM stage_transitions) || ' | ' ||"
-        " (SELECT coalesce(string_agg(job_id || ':' || state || ':' || cursor || ':' || processed"
+        " (SELECT coalesce(string_agg(job_id || ':' || state || ':' || processed"
         "   || ':' || changed, ',' ORDER BY job_id), '') FROM resegment_jobs) || ' | ' ||"
+        " (SELECT coalesce(string_agg(job_id || ':' || slice || ':' || cursor || ':' || done,"
+        "   ',' ORDER BY job_id, slice), '') FROM resegment_job_slices) || ' | ' ||"
         " (SELECT coalesce(string_agg(from_segment_id || '>' || to_segment_id || ':' || customers,"
         "   ',' ORDER BY job_id, from_segment_id, to_segment_id), '') FROM resegment_job_moves)");
   }
@@ -542,6 +545,21 @@ class ResegmentStoreTest : public SegmentingTest<storage::ResegmentStore> {
     for (int i = 0; i < count; ++i) AddCustomer(Id(i), AttributesOf(i));
   }
 
+  // The job over `count` standard NEW customers succeeded: each placed where
+  // the oracle says, once in the counts, the matrix and the log.
+  void ExpectFinishedPlacingEveryNewCustomerOnce(const std::string& job_id, int count) {
+    const domain::ResegmentJob done = Job(job_id);
+    EXPECT_EQ(done.state, domain::JobState::kSucceeded);
+    EXPECT_EQ(done.processed, count);
+    EXPECT_EQ(done.changed, count);
+    std::int64_t in_matrix = 0;
+    for (const auto& move : done.moves) in_matrix += move.customers;
+    EXPECT_EQ(in_matrix, count);
+    ExpectGaplessLogWithOneRowPerChange(count);
+    const auto membership = Membership();
+    for (int i = 0; i < count; ++i) EXPECT_EQ(membership.at(Id(i)), Expected(i)) << Id(i);
+  }
+
   // Every change logged exactly once, with sequences 1..n in log order.
   void ExpectGaplessLogWithOneRowPerChange(std::int64_t changes) {
     const auto log = Log();
@@ -681,16 +699,7 @@ TEST_F(ResegmentStoreTest, ResumesFromItsCursorOnAnotherConnectionAndNeverApplie
   // A new process: another connection, new stores.
   storage::Session restarted{storage::SessionOptions{.dsn = db_.dsn()}};
   EXPECT_EQ(RunToEnd(job_id, 7, &restarted), 5);  // 30 left: 7 7 7 7 2
-  const domain::ResegmentJob done = Job(job_id);
-  EXPECT_EQ(done.state, domain::JobState::kSucceeded);
-  EXPECT_EQ(done.processed, 40);
-  EXPECT_EQ(done.changed, 40);
-  std::int64_t in_matrix = 0;
-  for (const auto& move : done.moves) in_matrix += move.customers;
-  EXPECT_EQ(in_matrix, 40);
-  ExpectGaplessLogWithOneRowPerChange(40);
-  const auto membership = Membership();
-  for (int i = 0; i < 40; ++i) EXPECT_EQ(membership.at(Id(i)), Expected(i)) << Id(i);
+  ExpectFinishedPlacingEveryNewCustomerOnce(job_id, 40);
 
   // A finished job does nothing more.
   const std::string finished = Footprint();
@@ -860,6 +869,101 @@ TEST_F(ResegmentStoreTest, ARunnerSkipsAJobAnotherRunnerIsWorkingOn) {
   EXPECT_EQ(RunToEnd(job_id, 2, &other), 3);  // 4 left: 2 2 then nothing
   EXPECT_EQ(Job(job_id).processed, 6);
   ExpectGaplessLogWithOneRowPerChange(6);
+}
+
+// Each slice as start..end (exclusive start, inclusive end; "" for none).
+std::string SliceRanges(testing::TestDatabase& db, const std::string& job_id) {
+  return db.Query(
+      "SELECT string_agg(cursor || '..' || coalesce(range_end, ''), ' ' ORDER BY slice)"
+      " FROM resegment_job_slices WHERE job_id = '" +
+      job_id + "'");
+}
+
+TEST_F(ResegmentStoreTest, SlicesCutTheCustomersIntoEvenRangesById) {
+  CreateStandardSegments();
+  EXPECT_EQ(SliceRanges(db_, StartJob({}, 4).job_id), "..") << "no customers: one slice";
+  AddNewCustomers(40);
+  const struct {
+    int slices;
+    std::string ranges;
+  } cases[] = {
+      {1, ".."},
+      {2, "..c-19 c-19.."},
+      {3, "..c-13 c-13..c-27 c-27.."},  // 14, 14 and the 12 left
+      {4, "..c-09 c-09..c-19 c-19..c-29 c-29.."},
+      {50, ""},  // filled in below: one customer each
+  };
+  for (const auto& c : cases) {
+    const std::string ranges = SliceRanges(db_, StartJob({}, c.slices).job_id);
+    if (c.slices == 50) {
+      // More slices than customers: one customer a slice, never an empty one.
+      EXPECT_EQ(std::count(ranges.begin(), ranges.end(), ' ') + 1, 40) << ranges;
+      EXPECT_EQ(ranges.substr(0, 12), "..c-00 c-00.");
+      continue;
+    }
+    EXPECT_EQ(ranges, c.ranges) << c.slices << " slices";
+  }
+}
+
+// Two runners work on one job at once, each on a slice the other does not
+// hold; together they place everyone once, and the batch that finishes the
+// last slice finishes the job.
+TEST_F(ResegmentStoreTest, TwoRunnersShareAJobSliceBySlice) {
+  CreateStandardSegments();
+  AddNewCustomers(40);
+  const std::string job_id = StartJob({}, 2).job_id;
+  storage::Session other{storage::SessionOptions{.dsn = db_.dsn()}};
+  std::jthread second;
+  Tx([&](storage::Transaction& tx) {
+    EXPECT_TRUE(storage::ResegmentStore(tx).RunBatch(storage::JobRef{tenant_, job_id}, 5));
+    // The first slice is held: the other runner takes the second, and
+    // queues only for the tenant's sequence, which this batch holds.
+    second = std::jthread([&] { EXPECT_TRUE(Batch(job_id, 5, &other)); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (db_.Query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                     " AND datname = current_database()") != "1" &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  second.join();
+  EXPECT_EQ(db_.Query("SELECT string_agg(cursor, ' ' ORDER BY slice) FROM resegment_job_slices"),
+            "c-04 c-24");
+  // 15 + 15 left: per slice 3 full batches, then an empty one that finds it
+  // done; the last of those finishes the job.
+  EXPECT_EQ(RunToEnd(job_id, 5, &other), 8);
+  ExpectFinishedPlacingEveryNewCustomerOnce(job_id, 40);
+}
+
+// Runners racing to the end: whichever commits the last slice must see the
+// others' finished slices, or the job would stay RUNNING with nothing left.
+TEST_F(ResegmentStoreTest, ConcurrentRunnersFinishTheJobOnceAndPlaceEveryoneOnce) {
+  CreateStandardSegments();
+  AddNewCustomers(90);
+  for (int round = 0; round < 3; ++round) {
+    // Round 0 places everyone; later rounds move nobody but still finish.
+    const std::string job_id = StartJob({}, 4).job_id;
+    {
+      std::vector<std::jthread> runners;
+      for (int i = 0; i < 3; ++i) {
+        runners.emplace_back([&] {
+          storage::Session own{storage::SessionOptions{.dsn = db_.dsn()}};
+          RunToEnd(job_id, 4, &own);
+        });
+      }
+    }
+    RunToEnd(job_id, 4);  // whatever a runner skipped (held by another at the time)
+    const domain::ResegmentJob done = Job(job_id);
+    EXPECT_EQ(done.state, domain::JobState::kSucceeded) << "round " << round;
+    EXPECT_EQ(done.processed, 90) << "round " << round;
+    EXPECT_EQ(done.changed, round == 0 ? 90 : 0) << "round " << round;
+    EXPECT_EQ(db_.Query("SELECT count(*) FROM resegment_job_slices WHERE NOT done AND job_id = '" +
+                        job_id + "'"),
+              "0");
+  }
+  ExpectGaplessLogWithOneRowPerChange(90);
+  const auto membership = Membership();
+  for (int i = 0; i < 90; ++i) EXPECT_EQ(membership.at(Id(i)), Expected(i)) << Id(i);
 }
 
 TEST_F(ResegmentStoreTest, RunningJobsListsUnfinishedJobsOfEveryTenantOldestFirst) {
