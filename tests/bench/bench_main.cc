@@ -3,6 +3,8 @@
 // percentiles, peak server RSS and ratios to the ceilings. scripts/bench
 // sets up the data and the server and runs it; see docs/benchmarks.md.
 
+#include <absl/synchronization/mutex.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
@@ -170,6 +172,9 @@ int Main(int argc, char** argv) {
 }  // namespace lifecycle::bench
 
 int main(int argc, char** argv) {
+  // As in lifecycled's main: Debian's abseil leaves the Mutex deadlock
+  // detector on, which would bill the client for a debug feature.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   try {
     return lifecycle::bench::Main(argc, argv);
   } catch (const std::exception& e) {
