@@ -198,6 +198,9 @@ TEST_F(InputLimitsE2eTest, AtTheLimitAcceptedOnePastItRefusedNamingTheField) {
 
 TEST_F(InputLimitsE2eTest, AMessageOverMaxMessageBytesIsResourceExhausted) {
   StartServer({"--max-message-bytes", "65536"});
+  // Health is NOT_SERVING until the server's first database check passes
+  // (CI once got there first): wait for it, to compare after the calls.
+  ASSERT_TRUE(WaitFor([&] { return client_->HealthStatus() == "SERVING"; }));
   GenericClient client = Client();
   const auto& create = Method("CustomerService/CreateCustomer");
   auto request = [](int bytes) {
