@@ -30,6 +30,12 @@ constexpr char kUnbounded[] = "600000";  // ten minutes: the replica is always f
 
 class ReadReplicaE2eTest : public E2eTest {
  protected:
+  // The prober logs a change of state just after making it, so a test that
+  // saw the state may get there before the line does: wait for the line.
+  bool LogSays(const std::string& event) {
+    return WaitFor([&] { return server_->Log().find(event) != std::string::npos; });
+  }
+
   void SetUp() override {
     ASSERT_NE(replica, nullptr);
     replica->Start();  // running unless a failed test left it stopped
@@ -154,7 +160,7 @@ TEST_F(ReadReplicaE2eTest, AReplicaBehindTheBoundIsNotRead) {
   const double fallbacks = PrimaryFallbacks();
   EXPECT_EQ(VersionOf("c-1"), 2);
   EXPECT_EQ(PrimaryFallbacks(), fallbacks + 1);
-  EXPECT_NE(server_->Log().find("read_replica_not_used"), std::string::npos);
+  EXPECT_TRUE(LogSays("read_replica_not_used"));
 
   replica->ResumeReplay();
   // Once caught up the replica is read again (retried: under load it may
@@ -180,7 +186,7 @@ TEST_F(ReadReplicaE2eTest, ReadsFallBackToThePrimaryWhileTheReplicaIsStopped) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(VersionOf("c-1"), 2);
   EXPECT_FALSE(ReplicaInUse());
   EXPECT_GE(PrimaryFallbacks(), 6);
-  EXPECT_NE(server_->Log().find("read_replica_not_used"), std::string::npos);
+  EXPECT_TRUE(LogSays("read_replica_not_used"));
 
   replica->Start();
   ASSERT_TRUE(WaitFor([&] { return ReplicaInUse(); }, std::chrono::seconds(60)));
@@ -190,7 +196,7 @@ TEST_F(ReadReplicaE2eTest, ReadsFallBackToThePrimaryWhileTheReplicaIsStopped) {
   const double replica_reads = ReplicaReads();
   EXPECT_EQ(VersionOf("c-1"), 2);
   EXPECT_EQ(ReplicaReads(), replica_reads + 1);
-  EXPECT_NE(server_->Log().find("read_replica_in_use"), std::string::npos);
+  EXPECT_TRUE(LogSays("read_replica_in_use"));
 }
 
 TEST_F(ReadReplicaE2eTest, ConsistencyMetadataIsChecked) {
