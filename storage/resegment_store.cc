@@ -54,9 +54,6 @@ const Statement kLockSlice{
     "SELECT slice, cursor, coalesce(range_end, '') FROM resegment_job_slices"
     " WHERE tenant_id = $1::uuid AND job_id = $2 AND NOT done ORDER BY slice LIMIT 1"
     " FOR UPDATE SKIP LOCKED"};
-const Statement kAdvanceSlice{"resegment_advance_slice",
-                              "UPDATE resegment_job_slices SET cursor = $4, done = $5"
-                              " WHERE tenant_id = $1::uuid AND job_id = $2 AND slice = $3"};
 const Statement kMoves{
     "resegment_moves",
     "SELECT from_segment_id, to_segment_id, customers FROM resegment_job_moves"
@@ -72,12 +69,17 @@ const Statement kLockBatch{
     "resegment_lock_batch",
     "SELECT customer_id FROM customers WHERE tenant_id = $1::uuid AND customer_id > $2"
     " AND ($3 = '' OR customer_id <= $3) ORDER BY customer_id LIMIT $4 FOR NO KEY UPDATE"};
-// The job row is the last lock a batch takes, so batches of one job on
-// other slices queue here only to commit.
-const Statement kCount{"resegment_count",
-                       "UPDATE resegment_jobs SET processed = processed + $3,"
-                       " changed = changed + $4 WHERE tenant_id = $1::uuid AND job_id = $2"};
-// Its own statement, after kCount took the job row: a new snapshot, which
+// Advances the slice ($3, already locked by this batch) to $4 (done: $5)
+// and adds the batch to the job's counts. The job row is the last lock a
+// batch takes, so batches of one job on other slices queue here only to
+// commit.
+const Statement kAdvance{
+    "resegment_advance",
+    "WITH advanced AS (UPDATE resegment_job_slices SET cursor = $4, done = $5"
+    "   WHERE tenant_id = $1::uuid AND job_id = $2 AND slice = $3)"
+    " UPDATE resegment_jobs SET processed = processed + $6, changed = changed + $7"
+    " WHERE tenant_id = $1::uuid AND job_id = $2"};
+// Its own statement, after kAdvance took the job row: a new snapshot, which
 // sees a slice that another batch finished and committed while this one
 // waited for the row (a subquery of kCount would not).
 const Statement kFinishIfAllDone{
@@ -332,8 +334,8 @@ bool ResegmentStore::RunBatch(const JobRef& ref, int batch_size) {
     changed = counts[1].as<std::int64_t>();
     cursor = range_end;
   }
-  tx_.Exec(kAdvanceSlice, ref.tenant_id, ref.job_id, slice_number, cursor, slice_done);
-  tx_.Exec(kCount, ref.tenant_id, ref.job_id, processed, changed);
+  tx_.Exec(kAdvance, ref.tenant_id, ref.job_id, slice_number, cursor, slice_done, processed,
+           changed);
   if (changed > 0) tx_.Exec(kNotify, std::string(kTransitionChannel), ref.tenant_id);
   if (slice_done && tx_.Exec(kFinishIfAllDone, ref.tenant_id, ref.job_id).affected_rows() > 0) {
     return false;
